@@ -1,0 +1,305 @@
+"""The session file format: one pydantic model per TOML table.
+
+These models *are* the file format: `sessiontui schema` prints their JSON Schema and
+`docs/session-format.md` describes them. The docstring under each field becomes its
+description in the schema, so editors that read it (taplo, Even Better TOML) show it
+while people type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+"""The version this build writes; older files are migrated in memory, newer ones open read-only."""
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+ItemKind = Literal["plenary", "presentation", "pairing", "breakout", "break", "reflection", "close"]
+NotesTemplate = Literal["free", "empathy-map", "common-purpose"]
+EventKind = Literal[
+    "start", "pause", "resume", "next", "back", "extend", "skip", "finish", "broadcast", "replan"
+]
+ActionStatus = Literal["open", "done", "dropped"]
+
+Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Table(BaseModel):
+    """Base of every table: unknown keys are errors so a typo never vanishes silently."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        validate_assignment=True,
+        str_strip_whitespace=False,
+    )
+
+
+class Participant(_Table):
+    """Someone taking part; written back as a bare name when nothing else is set."""
+
+    name: Name
+    """Their name as it should appear on screen and in the minutes."""
+    org: str | None = None
+    """Their organisation, shown next to their name."""
+    absent: bool = False
+    """True when they are not in the room today; groups are drawn from those present."""
+    avoid: list[str] = Field(default_factory=list)
+    """Names of people they must never be grouped with (always honoured)."""
+
+    @model_serializer(mode="wrap")
+    def _bare_name_when_possible(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        if self.org is None and not self.absent and not self.avoid:
+            return self.name
+        return handler(self)
+
+
+class WayOfWorking(_Table):
+    """One of the ground rules the group agreed, shown as a rotating reminder."""
+
+    name: Name
+    """Short name, e.g. "Presence"."""
+    text: str = ""
+    """What it means, e.g. "Really listening to each other"."""
+
+
+class AgendaItem(_Table):
+    """One block of the session's plan."""
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
+    """Unique slug for the item (lowercase letters, digits and dashes); notes and the log refer to it."""
+    title: Name
+    """What the room sees as the item's name."""
+    kind: ItemKind
+    """What sort of block this is: plenary, presentation, pairing, breakout, break, reflection or close."""
+    minutes: Minutes
+    """Planned length in whole minutes."""
+    at: dt.time | None = None
+    """Fixed start time (local), e.g. a tea break that must start at 14:30; otherwise the item follows the one before."""
+    prompts: list[str] = Field(default_factory=list)
+    """Questions or instructions shown to the room while the item runs."""
+    notes_template: NotesTemplate | None = None
+    """Shape of the notes taken during this item: free, empathy-map or common-purpose."""
+    group_size: Annotated[int, Field(ge=2, le=50)] | None = None
+    """For pairing and breakout items: people per group (an odd one out makes a group one larger)."""
+    turn_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
+    """For pairing rounds: minutes each person speaks before the swap cue."""
+    word_limit: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    """For common-purpose notes: the statement's word limit (flagged, never enforced)."""
+    warn_minutes: Annotated[int, Field(ge=0, le=240)] | None = None
+    """Minutes left at which the countdown turns to its warning state (default: the session's)."""
+    facilitator_notes: str = ""
+    """Instructions and materials for whoever runs the item; kept in the file because saving drops TOML comments."""
+
+    @field_validator("at")
+    @classmethod
+    def _at_has_no_zone(cls, value: dt.time | None) -> dt.time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("must be a local time such as 14:30:00, without an offset")
+        return value
+
+
+class Upcoming(_Table):
+    """A later session of the same series, listed at the close."""
+
+    date: dt.date
+    """When it takes place."""
+    title: Name
+    """What it is about."""
+
+
+class Group(_Table):
+    """Who sits together for one pairing or breakout item."""
+
+    item: str
+    """The `id` of the agenda item the group belongs to."""
+    name: Name
+    """The group's name as shown to note-takers, e.g. "Group 1"."""
+    members: list[str] = Field(default_factory=list)
+    """Participant names in this group."""
+    seed: int | None = None
+    """Random seed the groups were drawn with, so the draw can be reproduced."""
+
+
+class Note(_Table):
+    """Notes taken for one group during one agenda item; fields follow the item's template."""
+
+    item: str
+    """The `id` of the agenda item these notes belong to."""
+    group: str = ""
+    """The group's name, or empty for notes on the whole room."""
+    edited: dt.datetime | None = None
+    """When the notes were last changed (UTC)."""
+    text: str = ""
+    """Free notes (the `free` template, and anything else worth keeping)."""
+    see: str = ""
+    """Empathy map: what do they see?"""
+    hear: str = ""
+    """Empathy map: what do they hear?"""
+    think_feel: str = ""
+    """Empathy map: what do they think and feel?"""
+    do_expect: str = ""
+    """Empathy map: what do they actually do or expect?"""
+    what: str = ""
+    """Common purpose: what do we want to do?"""
+    why: str = ""
+    """Common purpose: why do we want to do it?"""
+    benefits: str = ""
+    """Common purpose: what will the benefits be?"""
+
+    @field_validator("edited")
+    @classmethod
+    def _edited_in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else _as_utc(value)
+
+
+class Action(_Table):
+    """A commitment: one practical thing someone is going to do."""
+
+    who: Name
+    """Who committed to it."""
+    what: Annotated[str, Field(min_length=1)]
+    """What they are going to do."""
+    due: dt.date | None = None
+    """By when, if they said."""
+    status: ActionStatus = "open"
+    """Whether it is still open, done or dropped; checked back on at the next session."""
+    item: str | None = None
+    """The `id` of the agenda item where it was made."""
+
+
+class Event(_Table):
+    """One entry of the append-only run log; the whole run is derived from these."""
+
+    at: dt.datetime
+    """When it happened, as an offset date-time (written in UTC)."""
+    kind: EventKind
+    """start, pause, resume, next, back, extend, skip, finish, broadcast or replan."""
+    item: str | None = None
+    """The agenda item it concerns, where it concerns one (skip of a later item, say)."""
+    minutes: Annotated[int, Field(ge=-240, le=240)] | None = None
+    """For extend: minutes added to the current item (negative to shorten)."""
+    text: str | None = None
+    """For broadcast: the message for the shared screen (empty clears it)."""
+    plan: dict[str, Minutes] | None = None
+    """For replan: the new minutes of each item it changed, by item id."""
+
+    @field_validator("at")
+    @classmethod
+    def _at_in_utc(cls, value: dt.datetime) -> dt.datetime:
+        return _as_utc(value)
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Event:
+        if self.kind == "extend" and self.minutes is None:
+            raise ValueError("an extend event needs `minutes`")
+        if self.kind == "broadcast" and self.text is None:
+            raise ValueError("a broadcast event needs `text` (empty to clear)")
+        if self.kind == "replan" and not self.plan:
+            raise ValueError("a replan event needs `plan`")
+        return self
+
+
+class Session(_Table):
+    """One session: its plan, and what was recorded while it ran."""
+
+    schema_version: int
+    """Version of this file format; this build writes 1."""
+    title: Name
+    """The session's title."""
+    series: str | None = None
+    """Name shared by the sessions of one programme; used to avoid repeat pairings and to review the series."""
+    date: dt.date
+    """The day it runs (a TOML local date, e.g. 2023-02-16)."""
+    start: dt.time
+    """Planned start, local time (e.g. 13:00:00)."""
+    end: dt.time
+    """Planned end, local time (e.g. 16:00:00)."""
+    venue: str = ""
+    """Where it happens (a room, or "Online")."""
+    timezone: str | None = None
+    """IANA time zone of `start`, `end` and `at` (e.g. "Europe/London"); default: the computer's."""
+    warn_minutes: Annotated[int, Field(ge=0, le=240)] = 2
+    """Minutes left at which an item's countdown turns to its warning state."""
+    facilitators: list[str] = Field(default_factory=list)
+    """Who runs the session."""
+    participants: list[Participant] = Field(default_factory=list)
+    """Who takes part: names, or tables with `name` and optional `org`, `absent`, `avoid`."""
+    ways_of_working: list[WayOfWorking] = Field(default_factory=list)
+    """The ground rules shown as reminders (Presence, Attention, Curiosity...)."""
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    """The plan, in running order."""
+    upcoming: list[Upcoming] = Field(default_factory=list)
+    """The next sessions of the series, shown at the close."""
+    groups: list[Group] = Field(default_factory=list)
+    """Written by the app: who sits together for which item."""
+    notes: list[Note] = Field(default_factory=list)
+    """Written by the app: notes per item and group."""
+    actions: list[Action] = Field(default_factory=list)
+    """Written by the app: the participants' commitments."""
+    log: list[Event] = Field(default_factory=list)
+    """Written by the app: the append-only event log of the run."""
+
+    @field_validator("participants", mode="before")
+    @classmethod
+    def _names_become_tables(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _references_hold(self) -> Session:
+        ids = [item.id for item in self.agenda]
+        seen: set[str] = set()
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                raise ValueError(f"agenda[{index}].id: {item_id!r} is used by an earlier item")
+            seen.add(item_id)
+        if self.end <= self.start:
+            raise ValueError("end: must be after start")
+        for table, rows in (("groups", self.groups), ("notes", self.notes)):
+            for index, row in enumerate(rows):
+                if row.item not in seen:
+                    raise ValueError(f"{table}[{index}].item: no agenda item has id {row.item!r}")
+        return self
+
+    def item(self, item_id: str) -> AgendaItem:
+        """The agenda item with this id; raises KeyError so a stale reference is loud."""
+        for item in self.agenda:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        raise ValueError("must be an offset date-time such as 2023-02-16T13:00:00Z")
+    return value.astimezone(dt.UTC)
