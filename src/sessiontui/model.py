@@ -9,6 +9,7 @@ while people type.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -285,7 +286,11 @@ class Session(_Table):
             seen.add(item_id)
         if self.end <= self.start:
             raise ValueError("end: must be after start")
-        for table, rows in (("groups", self.groups), ("notes", self.notes)):
+        references: list[tuple[str, Sequence[Group | Note]]] = [
+            ("groups", self.groups),
+            ("notes", self.notes),
+        ]
+        for table, rows in references:
             for index, row in enumerate(rows):
                 if row.item not in seen:
                     raise ValueError(f"{table}[{index}].item: no agenda item has id {row.item!r}")
