@@ -36,7 +36,7 @@ EventKind = Literal[
 ActionStatus = Literal["open", "done", "dropped"]
 
 Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class _Table(BaseModel):

@@ -1,0 +1,215 @@
+"""The `sessiontui` command line: check, new, schema, run, and the home screen.
+
+Textual is imported only by the subcommands that open the app, so `check`, `new` and
+`schema` start fast and work in scripts and CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from sessiontui import __version__
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+DEFAULT_FOLDER = Path("sessions")
+MAX_SLUG_LENGTH = 60
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the arguments and run one subcommand; returns the process exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", _open_home)
+    try:
+        code: int = handler(args)
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sessiontui",
+        description="A terminal companion for live facilitated workshops. "
+        "With no subcommand, opens the home screen listing the sessions in --dir.",
+    )
+    parser.add_argument("--version", action="version", version=f"sessiontui {__version__}")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        help="folder of session files (default: ./sessions)",
+    )
+    commands = parser.add_subparsers(title="subcommands", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="validate session files",
+        description="Validate session files: prints 'FILE: ok' or one line per problem. "
+        "Exit 0 when all are valid, 2 when any is not. Plan warnings do not fail.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.set_defaults(handler=_check)
+
+    new = commands.add_parser(
+        "new",
+        help="start a new session from an earlier one",
+        description="Write a new session whose plan is copied from FILE; groups, notes, "
+        "commitments and the run log are left behind. Without --date, the first "
+        "[[upcoming]] entry of FILE gives the date and title. Never overwrites a file.",
+    )
+    new.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
+    new.add_argument("--date", type=_iso_date, help="date of the new session (YYYY-MM-DD)")
+    new.add_argument("--title", help="title of the new session")
+    new.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="where to write it (default: <--dir>/<date>-<slug-of-title>.toml)",
+    )
+    new.set_defaults(handler=_new)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of session files",
+        description="Print the JSON Schema generated from the session models. Editors "
+        "such as taplo or Even Better TOML use it through the '#:schema' line.",
+    )
+    schema.set_defaults(handler=_schema)
+
+    run = commands.add_parser(
+        "run",
+        help="open a session in the app",
+        description="Open one session file in the app.",
+    )
+    run.add_argument("file", type=Path, metavar="FILE")
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sessiontui import schedule, store
+
+    failed = False
+    for path in args.files:
+        try:
+            loaded = store.load(path)
+        except store.SessionFileError as error:
+            failed = True
+            for problem in error.problems:
+                print(problem)
+            continue
+        print(f"{path}: ok")
+        if loaded.read_only:
+            print(f"{path}: warning: {loaded.read_only}")
+        for issue in schedule.plan_issues(loaded.session):
+            print(f"{path}: warning: {issue.message}")
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from sessiontui import store
+
+    try:
+        source = store.load(args.source).session
+    except store.SessionFileError as error:
+        return _fail(str(error))
+
+    date, title, upcoming = args.date, args.title, list(source.upcoming)
+    if date is None:
+        following = [entry for entry in upcoming if entry.date > source.date]
+        if following:
+            date, title = following[0].date, title or following[0].title
+            upcoming = following[1:]
+        else:
+            date = dt.date.today()
+    if title is None:
+        title = source.title
+
+    try:
+        session = source.model_copy(deep=True)
+        session.date, session.title, session.upcoming = date, title, upcoming
+        session.groups, session.notes, session.actions, session.log = [], [], [], []
+        for participant in session.participants:
+            participant.absent = False
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "session"
+        return _fail(f"sessiontui new: {field}: {first['msg']}")
+
+    output = args.output or args.dir / f"{date.isoformat()}-{slugify(title)}.toml"
+    if output.exists() or output.is_symlink():
+        return _fail(f"{output}: already exists; not overwriting it (choose another -o)")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        store.save(output, session)
+    except store.SessionFileError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{output}: {error.strerror or error}")
+    print(output)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from sessiontui import store
+
+    sys.stdout.write(store.schema_json())
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sessiontui import store
+
+    try:
+        store.load(args.file)
+    except store.SessionFileError as error:
+        return _fail(str(error))
+    from sessiontui.app import make_app
+
+    make_app(session_path=args.file, folder=args.file.parent).run()
+    return EXIT_OK
+
+
+def _open_home(args: argparse.Namespace) -> int:
+    folder: Path = args.dir
+    if folder.exists() and not folder.is_dir():
+        return _fail(f"{folder}: is not a folder")
+    from sessiontui.app import make_app
+
+    make_app(folder=folder).run()
+    return EXIT_OK
+
+
+def slugify(title: str) -> str:
+    """A file-name-safe slug of a title, so that any title (`../../x`, emoji) makes a safe name."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]
+    return slug or "session"
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
