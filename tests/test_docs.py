@@ -1,0 +1,48 @@
+"""The documentation and the bundled schema must stay in step with the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from sessiontui import model, store
+
+REPO = Path(__file__).resolve().parent.parent
+FORMAT_DOC = (REPO / "docs" / "session-format.md").read_text(encoding="utf-8")
+TABLES: list[type[BaseModel]] = [
+    model.Session,
+    model.Participant,
+    model.WayOfWorking,
+    model.AgendaItem,
+    model.Upcoming,
+    model.Group,
+    model.Note,
+    model.Action,
+    model.Event,
+]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda table: table.__name__)
+def test_every_field_is_documented_in_the_model_and_the_format_page(
+    table: type[BaseModel],
+) -> None:
+    for name, field in table.model_fields.items():
+        assert field.description, f"{table.__name__}.{name} has no docstring"
+        assert f"`{name}`" in FORMAT_DOC, f"docs/session-format.md does not mention `{name}`"
+
+
+def test_the_bundled_schema_file_matches_the_models() -> None:
+    bundled = (REPO / "sessions" / store.SCHEMA_FILENAME).read_text(encoding="utf-8")
+    assert bundled == store.schema_json(), "run: sessiontui schema > sessions/session.schema.json"
+
+
+def test_the_readme_quick_start_has_exactly_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = quick_start.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["make run", "make test"]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nmake test\n" in ci
