@@ -1,0 +1,158 @@
+"""The home screen's list of session files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import ClassVar, Final
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.message import Message
+from textual.widgets import DataTable
+
+from sessiontui.display import user_line
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """One file of the folder as the list shows it; `error` is set when it could not be read."""
+
+    path: Path
+    date: date | None = None
+    title: str = ""
+    series: str = ""
+    state: str = ""
+    notes: int = 0
+    actions: int = 0
+    error: str | None = None
+
+
+class SessionTable(DataTable[Text]):
+    """Sessions newest first; files that failed to load show their error in the title column."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="home.open_row"),
+    ]
+
+    _FIXED_WIDTHS: Final = {"date": 10, "state": 8, "notes": 5, "actions": 11}
+
+    class Chosen(Message):
+        """A session was chosen (Enter or click on its row)."""
+
+        def __init__(self, table: SessionTable, row: SessionRow) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> SessionTable:
+            return self.table
+
+    class Highlighted(Message):
+        """The cursor moved to another session."""
+
+        def __init__(self, table: SessionTable, row: SessionRow | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> SessionTable:
+            return self.table
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self._rows: Sequence[SessionRow] = ()
+        self._widths = (0, 0)
+
+    @property
+    def highlighted(self) -> SessionRow | None:
+        """The session under the cursor."""
+        if not self._rows:
+            return None
+        return self._rows[min(max(self.cursor_row, 0), len(self._rows) - 1)]
+
+    def show(self, rows: Sequence[SessionRow]) -> None:
+        """Replace the list, keeping the cursor on the same file when it is still there."""
+        current = self.highlighted
+        self._rows = rows
+        self._rebuild(current.path if current else None)
+
+    def _widths_for(self, width: int) -> tuple[int, int]:
+        fixed = sum(self._FIXED_WIDTHS.values())
+        padding = 2 * self.cell_padding * (len(self._FIXED_WIDTHS) + 2)
+        spare = max(16, width - fixed - padding - 2)
+        series = spare // 3
+        return spare - series, series
+
+    def _rebuild(self, keep: Path | None) -> None:
+        self._widths = title_width, series_width = self._widths_for(self.size.width)
+        widths = self._FIXED_WIDTHS
+        self.clear(columns=True)
+        self.add_column("Date", width=widths["date"], key="date")
+        self.add_column("Title", width=title_width, key="title")
+        self.add_column("Series", width=series_width, key="series")
+        self.add_column("State", width=widths["state"], key="state")
+        self.add_column(Text("Notes", justify="right"), width=widths["notes"], key="notes")
+        self.add_column(
+            Text("Commitments", justify="right"), width=widths["actions"], key="actions"
+        )
+        cursor = 0
+        for index, row in enumerate(self._rows):
+            if row.path == keep:
+                cursor = index
+            # A broken file's row grows to show its whole problem line.
+            height = None if row.error is not None else 1
+            self.add_row(*self._cells(row), key=str(index), height=height)
+        if self._rows:
+            self.move_cursor(row=cursor, animate=False)
+
+    @staticmethod
+    def _cells(row: SessionRow) -> tuple[Text, ...]:
+        if row.error is not None:
+            # Problem lines start with the file's path; the row shows just its name.
+            where, error = str(row.path), row.error
+            rest = error[len(where) :] if error.startswith(f"{where}:") else f": {error}"
+            title = Text(end="")
+            title.append_text(user_line(row.path.name, "bold"))
+            title.append_text(user_line(rest))
+            return (
+                Text("—", style="dim"),
+                Text.assemble(title, style="red"),
+                Text(""),
+                Text("error", style="bold red"),
+                Text(""),
+                Text(""),
+            )
+        return (
+            Text(row.date.isoformat() if row.date else ""),
+            user_line(row.title),
+            user_line(row.series, "dim"),
+            Text(row.state),
+            Text(str(row.notes), justify="right"),
+            Text(str(row.actions), justify="right"),
+        )
+
+    def on_mount(self) -> None:
+        self._rebuild(None)
+
+    def on_resize(self, event: Resize) -> None:
+        if self._widths_for(event.size.width) != self._widths:
+            current = self.highlighted
+            self._rebuild(current.path if current else None)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self, self.highlighted))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if (row := self.highlighted) is not None:
+            self.post_message(self.Chosen(self, row))
