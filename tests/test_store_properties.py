@@ -98,6 +98,7 @@ def agenda_items(draw: st.DrawFn, item_id: str) -> AgendaItem:
         turn_minutes=draw(st.none() | st.integers(1, 240)),
         word_limit=draw(st.none() | st.integers(1, 10_000)),
         warn_minutes=draw(st.none() | st.integers(0, 240)),
+        warn_fraction=draw(st.none() | st.floats(0, 1)),
         facilitator_notes=draw(any_text),
     )
 
@@ -165,6 +166,7 @@ def sessions(draw: st.DrawFn) -> Session:
         venue=draw(any_text),
         timezone=draw(st.none() | st.sampled_from(zones)),
         warn_minutes=draw(st.integers(0, 240)),
+        warn_fraction=draw(st.floats(0, 1)),
         facilitators=draw(short_lists(any_text)),
         participants=draw(short_lists(participants)),
         ways_of_working=draw(short_lists(st.builds(WayOfWorking, name=names, text=any_text), 2)),

@@ -37,6 +37,7 @@ ActionStatus = Literal["open", "done", "dropped"]
 
 Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
 Name = Annotated[str, Field(min_length=1, max_length=1000)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Table(BaseModel):
@@ -104,7 +105,9 @@ class AgendaItem(_Table):
     word_limit: Annotated[int, Field(ge=1, le=10_000)] | None = None
     """For common-purpose notes: the statement's word limit (flagged, never enforced)."""
     warn_minutes: Annotated[int, Field(ge=0, le=240)] | None = None
-    """Minutes left at which the countdown turns to its warning state (default: the session's)."""
+    """Minutes left at which this item's countdown turns to its warning state (default: the session's), unless `warn_fraction` of the item comes sooner."""
+    warn_fraction: Share | None = None
+    """Share of this item's length (0 to 1) left at which its countdown turns to its warning state (default: the session's); the warning starts at whichever of this and `warn_minutes` comes sooner."""
     facilitator_notes: str = ""
     """Instructions and materials for whoever runs the item; kept in the file because saving drops TOML comments."""
 
@@ -237,7 +240,9 @@ class Session(_Table):
     timezone: str | None = None
     """IANA time zone of `start`, `end` and `at` (e.g. "Europe/London"); default: the computer's."""
     warn_minutes: Annotated[int, Field(ge=0, le=240)] = 2
-    """Minutes left at which an item's countdown turns to its warning state."""
+    """Minutes left at which an item's countdown turns to its warning state, unless `warn_fraction` of the item comes sooner."""
+    warn_fraction: Share = 0.2
+    """Share of an item's length (0 to 1) left at which its countdown turns to its warning state, unless `warn_minutes` comes sooner: with 2 and 0.2, a 30-minute item warns at 6 minutes left and a 5-minute item at 2."""
     facilitators: list[str] = Field(default_factory=list)
     """Who runs the session."""
     participants: list[Participant] = Field(default_factory=list)
