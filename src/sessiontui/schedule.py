@@ -72,13 +72,34 @@ Projection
     finish. The drift is the projected finish minus the planned end of the agenda's last item:
     zero when exactly on plan, positive when behind. A fixed-time item absorbs earlier slack,
     as in a real room where tea is at 14:30 however early the talk ends.
+
+The live screen
+    `countdown` words the current item's clock. Its phase is "warning" while 0 < remaining <=
+    `warning_at` = max(warn_minutes, warn_fraction × budget) ("2 minutes left, or 20% of the
+    item, whichever comes sooner"; the item's own settings override the session's, and the
+    budget includes extends). At zero it is "time-up" for the first five seconds of overtime,
+    so a frame at any ordinary refresh rate shows it, then "overtime". "paused" wins over all
+    of these and, the clock being derived, shows the remaining frozen. The text rounds the
+    remaining up (a fresh 10-minute item reads 10:00 and 00:00 means exactly zero) and the
+    overtime down. `crossed_zero` compares two states, so the bell rings once per crossing
+    whatever the refresh rate, and never on reopening a session already in overtime.
+
+    `propose_replan` shortens the pending items so that the projection ends by the plan's end
+    (the reference `drift` is measured from). Each fixed-time item is a wall: the items between
+    two walls are shortened so that the later wall starts on time, and those after the last
+    wall so that the session ends on time; cuts are proportional to the items' budgets, in
+    whole minutes, never below one minute. A wall that cannot start on time even so gets the
+    shortest items before it, and later segments make up what they can.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
+from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -87,8 +108,14 @@ from sessiontui.model import AgendaItem, Event, Session
 IssueKind = Literal["overlap", "gap", "past-end", "before-start"]
 ItemState = Literal["pending", "current", "done", "skipped"]
 RunStatus = Literal["planned", "running", "paused", "finished"]
+Phase = Literal["planned", "running", "warning", "time-up", "overtime", "paused", "finished"]
+
+TIME_UP_FOR = dt.timedelta(seconds=5)
+"""How long after zero the countdown says TIME UP before it counts overtime, so a frame shows it."""
 
 _ZERO = dt.timedelta(0)
+_SECOND = dt.timedelta(seconds=1)
+_MINUTE = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +195,39 @@ class RunState:
     broadcast: str | None
     fixed_at_risk: list[FixedRisk]
     turn: Turn | None
+
+
+@dataclass(frozen=True, slots=True)
+class Countdown:
+    """The current item's clock in words and numbers, so no screen shows a state by colour alone."""
+
+    phase: Phase
+    remaining: dt.timedelta
+    """Time left on the item, never below zero."""
+    overtime: dt.timedelta
+    """Time past the item's budget, zero until it runs out."""
+    budget: dt.timedelta
+    fraction: float
+    """Share of the budget used, 0 to 1, for a progress bar."""
+    text: str
+    """The clock: "12:34", "1:02:03" from an hour, "00:00" while time is up, "+03:12" after."""
+    label: str
+    """The phase as words: "WARNING: 2 min left", "TIME UP", "OVERTIME +03:12", "PAUSED"..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replan:
+    """Shorter lengths for the items still to come, so a late session can still end on time."""
+
+    changes: dict[str, int]
+    """New whole minutes by item id, only for items that change; log as Event(kind="replan")."""
+    before: dt.datetime
+    """The projected finish now (session zone)."""
+    after: dt.datetime
+    """The projected finish once the changes are applied (session zone)."""
+    feasible: bool
+    """False when even one minute per item cannot end on time; `changes` is then empty."""
+    message: str
 
 
 def session_zone(session: Session) -> tzinfo:
@@ -515,3 +575,237 @@ def _span(delta: dt.timedelta) -> str:
     if seconds:
         parts.append(f"{seconds} s")
     return " ".join(parts) or "0 min"
+
+
+# ---------------------------------------------------------------------------- the live screen
+
+
+def warning_at(session: Session, item: AgendaItem, budget: dt.timedelta) -> dt.timedelta:
+    """Time left at which an item warns: whichever of its minutes and its share comes sooner."""
+    minutes = item.warn_minutes if item.warn_minutes is not None else session.warn_minutes
+    share = item.warn_fraction if item.warn_fraction is not None else session.warn_fraction
+    return max(dt.timedelta(minutes=minutes), max(budget, _ZERO) * share)
+
+
+def countdown(session: Session, state: RunState) -> Countdown:
+    """The clock of the item the room is on (or about to start), worded for the screen."""
+    if state.status == "finished":
+        return Countdown("finished", _ZERO, _ZERO, _ZERO, 1.0, _clock_text(0), "FINISHED")
+    if state.current is None:
+        # Before the start: the item start will make current, at its full length.
+        upcoming = next((run for run in state.items if run.state == "pending"), None)
+        budget = _ZERO if upcoming is None else upcoming.budget
+        text = _clock_text(_ceil_seconds(budget))
+        return Countdown("planned", budget, _ZERO, budget, 0.0, text, "NOT STARTED")
+    run = state.items[state.current]
+    left = run.budget - run.active
+    remaining, overtime = max(left, _ZERO), max(-left, _ZERO)
+    fraction = 1.0 if run.budget <= _ZERO else min(run.active / run.budget, 1.0)
+    if left > _ZERO:
+        text = _clock_text(_ceil_seconds(left))
+    elif overtime < TIME_UP_FOR:
+        text = _clock_text(0)
+    else:
+        text = "+" + _clock_text(overtime // _SECOND)
+    phase: Phase
+    if state.status == "paused":
+        phase, label = "paused", "PAUSED"
+    elif overtime >= TIME_UP_FOR:
+        phase, label = "overtime", f"OVERTIME {text}"
+    elif left <= _ZERO:
+        phase, label = "time-up", "TIME UP"
+    elif left <= warning_at(session, run.item, run.budget):
+        phase, label = "warning", f"WARNING: {_minutes_text(-(-left // _MINUTE))} left"
+    else:
+        phase, label = "running", ""
+    return Countdown(phase, remaining, overtime, run.budget, fraction, text, label)
+
+
+def crossed_zero(before: RunState, after: RunState) -> bool:
+    """Whether the current item ran out between two states, so the bell rings once per crossing."""
+    if before.current is None or after.current is None or before.current != after.current:
+        return False
+    if before.items[before.current].item.id != after.items[after.current].item.id:
+        return False
+    assert before.remaining is not None and after.remaining is not None
+    return before.remaining > _ZERO >= after.remaining
+
+
+def drift_text(drift: dt.timedelta) -> str:
+    """The drift as the room says it ("6 min behind"); under a minute either way is on time."""
+    size = abs(drift)
+    if size < _MINUTE:
+        return "on time"
+    return f"{_minutes_text(size // _MINUTE)} {'behind' if drift > _ZERO else 'ahead'}"
+
+
+def next_events_allowed(state: RunState) -> set[str]:
+    """The controls that would change the run now, so the screen can grey out the others.
+
+    Exact for start, pause, resume, next, back, extend, skip and finish (back needs an item to
+    go back to). Broadcast is always on, for a closing message after the finish too; replan
+    until the finish, as the log ignores it after.
+    """
+    if state.status == "planned":
+        return {"start", "replan", "broadcast"}
+    if state.status == "finished":
+        # Back reopens the item the session finished on; a start with nothing to run has none.
+        reopenable = any(run.actual_start is not None for run in state.items)
+        return {"back", "broadcast"} if reopenable else {"broadcast"}
+    allowed = {"next", "extend", "skip", "finish", "replan", "broadcast"}
+    allowed.add("pause" if state.status == "running" else "resume")
+    if state.current:
+        allowed.add("back")
+    return allowed
+
+
+def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> Replan:
+    """Shorten the items still to come so the session ends on time, keeping fixed times fixed.
+
+    Build the replan event from a proposal made at the same `now`: in overtime every second
+    spent deciding moves the finish on.
+    """
+    zone = _zone(session, tz)
+    state = run_state(session, now, zone)
+    before = state.projected_finish
+
+    def unchanged(feasible: bool, message: str) -> Replan:
+        return Replan({}, before, before, feasible, message)
+
+    if state.status == "finished":
+        return unchanged(state.drift <= _ZERO, "The session has finished: nothing to shorten")
+    if state.drift <= _ZERO:
+        return unchanged(True, "Already on time: nothing to shorten")
+
+    times = _plan_utc(session, zone)
+    session_start = _wall(session, session.start, zone)
+    if state.current is None:
+        moment, first = max(state.now, session_start), 0
+    else:
+        assert state.remaining is not None
+        moment, first = state.now + max(state.remaining, _ZERO), state.current + 1
+    # Same walk as the projection, so `after` is what run_state will say once it is applied.
+    changes: dict[int, int] = {}
+    late: list[tuple[ItemRun, dt.timedelta]] = []
+    segment: list[ItemRun] = []
+    for run in state.items[first:]:
+        if run.state != "pending":
+            continue
+        if run.item.at is None:
+            segment.append(run)
+            continue
+        fixed = times[run.index][0]
+        moment = _shorten(segment, moment, fixed, changes)
+        if moment > fixed and run.actual_start is None:
+            late.append((run, moment - fixed))
+        moment = max(moment, fixed) + max(run.budget - run.active, _ZERO)
+        segment = []
+    # The reference of the drift, so "on time" means the same here as on the screen.
+    target = times[-1][1] if times else session_start
+    moment = _shorten(segment, moment, target, changes)
+
+    def clock(instant: dt.datetime) -> str:
+        return _clock(instant, zone, session.date)
+
+    if moment > target:
+        return unchanged(
+            False,
+            f"Cannot finish by {clock(target)}: even at 1 min per item still to come the "
+            f"session ends at {clock(moment)}, {_span(moment - target)} late",
+        )
+    plan = {state.items[index].item.id: minutes for index, minutes in changes.items()}
+    cut = sum(state.items[index].budget // _MINUTE - minutes for index, minutes in changes.items())
+    count = f"{len(plan)} item" + ("s" if len(plan) > 1 else "")
+    message = f"Shorten {count} by {_minutes_text(cut)} in all to finish by {clock(target)}"
+    for run, by in late:
+        message += f"; {run.item.title} still starts {_span(by)} late"
+    return Replan(plan, before, moment.astimezone(zone), True, message)
+
+
+def _shorten(
+    segment: Sequence[ItemRun], entry: dt.datetime, deadline: dt.datetime, changes: dict[int, int]
+) -> dt.datetime:
+    """Fit one segment between entry and deadline, recording new minutes; returns its end."""
+    left = sum((max(run.budget - run.active, _ZERO) for run in segment), _ZERO)
+    if entry + left <= deadline:
+        return entry + left
+    # Items of a minute or less have nothing to give: every item keeps at least a minute.
+    flexible = [run for run in segment if run.budget // _MINUTE > 1]
+    rigid = left - sum((max(run.budget - run.active, _ZERO) for run in flexible), _ZERO)
+    plan = _fit(flexible, deadline - entry - rigid) or [1] * len(flexible)
+    for run, minutes in zip(flexible, plan, strict=True):
+        if dt.timedelta(minutes=minutes) != run.budget:
+            changes[run.index] = minutes
+    return entry + rigid + _cost(flexible, plan)
+
+
+def _fit(items: Sequence[ItemRun], room: dt.timedelta) -> list[int] | None:
+    """The largest proportional whole-minute lengths whose time left fits in room, or None."""
+    if _cost(items, [1] * len(items)) > room:
+        return None
+    # Time left is at least the budget less the time already spent, so no larger total fits;
+    # with nothing spent yet (the usual case) the first total tried is the answer.
+    spent = sum((run.active for run in items), _ZERO)
+    weights = [run.budget // _MINUTE for run in items]
+    for total in range(min(sum(weights), (room + spent) // _MINUTE), len(items) - 1, -1):
+        plan = _apportion(weights, total)
+        if _cost(items, plan) <= room:
+            return plan
+    raise AssertionError("one minute each was checked to fit")  # pragma: no cover
+
+
+def _cost(items: Sequence[ItemRun], plan: Sequence[int]) -> dt.timedelta:
+    return sum(
+        (
+            max(dt.timedelta(minutes=minutes) - run.active, _ZERO)
+            for run, minutes in zip(items, plan, strict=True)
+        ),
+        _ZERO,
+    )
+
+
+def _apportion(weights: Sequence[int], total: int) -> list[int]:
+    """Split total minutes in proportion to weights, at least one each, by largest remainder.
+
+    Items whose share would fall below a minute get exactly one and the rest is shared again
+    among the others, so rounding never takes an item below a minute or above its weight.
+    """
+    pinned = [False] * len(weights)
+    scale = Fraction(1)
+    while True:
+        free_weight = sum(weight for weight, pin in zip(weights, pinned, strict=True) if not pin)
+        if free_weight == 0:
+            break
+        scale = Fraction(total - sum(pinned), free_weight)
+        below = [i for i, weight in enumerate(weights) if not pinned[i] and weight * scale < 1]
+        if not below:
+            break
+        for i in below:
+            pinned[i] = True
+    shares = [
+        Fraction(1) if pin else weight * scale for weight, pin in zip(weights, pinned, strict=True)
+    ]
+    plan = [math.floor(share) for share in shares]
+    spare = total - sum(plan)
+    # Ties go to the earlier item, so the same session always gets the same proposal.
+    order = sorted(range(len(shares)), key=lambda i: (plan[i] - shares[i], i))
+    for i in order[:spare]:
+        plan[i] += 1
+    return plan
+
+
+def _ceil_seconds(delta: dt.timedelta) -> int:
+    return -(-delta // _SECOND)
+
+
+def _clock_text(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
+
+
+def _minutes_text(minutes: int) -> str:
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
