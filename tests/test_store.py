@@ -262,6 +262,26 @@ def test_crlf_files_report_the_same_columns(tmp_path: Path) -> None:
             ["6: participants[0]: must be a name in quotes or a table with a name"],
         ),
         ("end = 16:00:00", "end = 16:00:00\nvenue = 3", ["6: venue: must be text in quotes"]),
+        (
+            "end = 16:00:00",
+            'end = 16:00:00\nwarn_fraction = "20%"',
+            ["6: warn_fraction: must be a number such as 0.2"],
+        ),
+        (
+            "end = 16:00:00",
+            "end = 16:00:00\nwarn_fraction = 20",
+            ["6: warn_fraction: must be at most 1"],
+        ),
+        (
+            "end = 16:00:00",
+            "end = 16:00:00\nwarn_fraction = nan",
+            ["6: warn_fraction: must be a finite number"],
+        ),
+        (
+            "minutes = 20",
+            "minutes = 20\nwarn_fraction = -0.1",
+            ["18: agenda[1].warn_fraction: must be at least 0"],
+        ),
     ],
 )
 def test_schema_errors_name_line_and_field(
@@ -675,6 +695,7 @@ def test_defaults_are_left_out_but_schema_version_kept() -> None:
     data = tomllib.loads(text)
     assert data["schema_version"] == 1
     assert "warn_minutes" not in data
+    assert "warn_fraction" not in data
     assert "venue" not in data
     assert "facilitator_notes" not in data["agenda"][0]
     assert "at" not in data["agenda"][0]

@@ -1,4 +1,4 @@
-"""Reading and writing session files, the only code that touches TOML and the disk for them.
+"""Reading and writing session files and settings, the only code that touches TOML and the disk.
 
 Keeping parsing, error wording and saving in one module means every screen reports a broken
 file the same way and no code path can leave a half-written session behind.
@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sessiontui import model
+from sessiontui.config import UserConfig, config_path
 from sessiontui.model import Session
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -45,6 +46,11 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _VERSIONS: dict[str, tuple[tuple[int, int, int, int], int]] = {}
 """schema_version of files this process last read or wrote, so save() need not parse them again."""
+
+CONFIG_HEADER = (
+    "# sessiontui settings, written by the app when they change in it; comments are not kept.\n\n"
+)
+"""First lines of the settings file, so people editing it by hand know what they are looking at."""
 
 HEADER = (
     "#:schema ./session.schema.json\n"
@@ -150,7 +156,7 @@ def _newest_first(listing: Listing) -> tuple[Any, ...]:
     return (listing.session.date, listing.session.start)
 
 
-def _read_bytes(path: Path, name: str) -> tuple[bytes, os.stat_result]:
+def _read_bytes(path: Path, name: str, what: str = "session file") -> tuple[bytes, os.stat_result]:
     # stat first and open with O_NONBLOCK: opening a FIFO for reading would otherwise wait
     # for a writer forever, and a socket cannot be opened at all.
     try:
@@ -162,19 +168,19 @@ def _read_bytes(path: Path, name: str) -> tuple[bytes, os.stat_result]:
             ) from None
         raise SessionFileError(f"{name}: no such file") from None
     except OSError as exc:
-        raise SessionFileError(_os_problem(name, exc, "read")) from None
-    _require_regular(info, name)
+        raise SessionFileError(_os_problem(name, exc, "read", what)) from None
+    _require_regular(info, name, what)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise SessionFileError(_os_problem(name, exc, "read")) from None
+        raise SessionFileError(_os_problem(name, exc, "read", what)) from None
     try:
         info = os.fstat(fd)
         # Checked again on the open file: it may have been swapped since the stat above.
-        _require_regular(info, name)
+        _require_regular(info, name, what)
         if info.st_size > MAX_BYTES:
-            raise SessionFileError(_too_big(name, info.st_size))
+            raise SessionFileError(_too_big(name, info.st_size, what))
         chunks: list[bytes] = []
         size = 0
         while chunk := os.read(fd, 1 << 20):
@@ -182,33 +188,33 @@ def _read_bytes(path: Path, name: str) -> tuple[bytes, os.stat_result]:
             size += len(chunk)
             # The file may grow while we read; never hold more than the cap in memory.
             if size > MAX_BYTES:
-                raise SessionFileError(_too_big(name, size))
+                raise SessionFileError(_too_big(name, size, what))
     except OSError as exc:
-        raise SessionFileError(_os_problem(name, exc, "read")) from None
+        raise SessionFileError(_os_problem(name, exc, "read", what)) from None
     finally:
         os.close(fd)
     return b"".join(chunks), info
 
 
-def _require_regular(info: os.stat_result, name: str) -> None:
+def _require_regular(info: os.stat_result, name: str, what: str = "session file") -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise SessionFileError(f"{name}: is a directory, not a session file")
+        raise SessionFileError(f"{name}: is a directory, not a {what}")
     if not stat.S_ISREG(info.st_mode):
         raise SessionFileError(f"{name}: is not a regular file")
 
 
-def _os_problem(name: str, exc: OSError, verb: str) -> str:
+def _os_problem(name: str, exc: OSError, verb: str, what: str = "session file") -> str:
     if isinstance(exc, FileNotFoundError):
         return f"{name}: no such file"
     if isinstance(exc, IsADirectoryError):
-        return f"{name}: is a directory, not a session file"
+        return f"{name}: is a directory, not a {what}"
     if isinstance(exc, PermissionError):
         return f"{name}: permission denied; cannot {verb} it"
     return f"{name}: cannot {verb} it: {exc.strerror or exc}"
 
 
-def _too_big(name: str, size: int) -> str:
-    return f"{name}: is {_size(size)}, larger than the {_size(MAX_BYTES)} limit for a session file"
+def _too_big(name: str, size: int, what: str = "session file") -> str:
+    return f"{name}: is {_size(size)}, larger than the {_size(MAX_BYTES)} limit for a {what}"
 
 
 def _size(count: int) -> str:
@@ -342,11 +348,13 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, name: str) -> str:
 # ---------------------------------------------------------------------------- error wording
 
 
-def _schema_problems(errors: list[ErrorDetails], name: str, text: str | None) -> list[str]:
+def _schema_problems(
+    errors: list[ErrorDetails], name: str, text: str | None, root: type[BaseModel] = Session
+) -> list[str]:
     lines = _KeyLines(text) if text is not None else None
     problems: list[str] = []
     for error in errors:
-        shown, located, message = _describe(error)
+        shown, located, message = _describe(error, root)
         line = lines.line_of(located) if lines is not None else None
         problem = _problem(name, line, _format_loc(shown)) + message
         if problem not in problems:
@@ -362,7 +370,9 @@ def _problem(name: str, line: int | None, where: str) -> str:
     return prefix + (f"{where}: " if where else "")
 
 
-def _describe(error: ErrorDetails) -> tuple[tuple[int | str, ...], tuple[int | str, ...], str]:
+def _describe(
+    error: ErrorDetails, root: type[BaseModel] = Session
+) -> tuple[tuple[int | str, ...], tuple[int | str, ...], str]:
     """Word one pydantic error for people; returns the path to show, the path to find, the text."""
     loc: tuple[int | str, ...] = tuple(error["loc"])
     kind: str = error["type"]
@@ -377,14 +387,14 @@ def _describe(error: ErrorDetails) -> tuple[tuple[int | str, ...], tuple[int | s
         match = _PATH_PREFIX.match(message)
         if match:
             extra = _parse_path(match.group(1))
-            if _annotation_at(loc + extra[:1]) is not None:
+            if _annotation_at(loc + extra[:1], root) is not None:
                 loc += extra
                 message = message[match.end() :]
         return loc, loc, message
     if kind == "extra_forbidden":
         key = str(loc[-1])
         message = f"unknown key {key!r}"
-        parent = _strip(_annotation_at(loc[:-1]))
+        parent = _strip(_annotation_at(loc[:-1], root))
         if isinstance(parent, type) and issubclass(parent, BaseModel):
             close = difflib.get_close_matches(key, list(parent.model_fields), n=1, cutoff=0.6)
             if close:
@@ -402,7 +412,11 @@ def _describe(error: ErrorDetails) -> tuple[tuple[int | str, ...], tuple[int | s
             "less_than_equal": ("at most", "le"),
             "less_than": ("less than", "lt"),
         }[kind]
-        message = f"must be {words[0]} {ctx.get(words[1])}"
+        bound = ctx.get(words[1])
+        # A float field reports its bound as 1.0; people wrote 1.
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        message = f"must be {words[0]} {bound}"
     elif kind == "string_too_short":
         minimum = ctx.get("min_length", 1)
         message = "must not be empty" if minimum == 1 else f"must be at least {minimum} characters"
@@ -412,6 +426,10 @@ def _describe(error: ErrorDetails) -> tuple[tuple[int | str, ...], tuple[int | s
         message = "must be text in quotes"
     elif kind == "string_unicode":
         message = "contains a lone surrogate, which cannot be saved as UTF-8"
+    elif kind in {"float_type", "float_parsing"}:
+        message = "must be a number such as 0.2"
+    elif kind == "finite_number":
+        message = "must be a finite number"
     elif kind in {"bool_type", "bool_parsing"}:
         message = "must be true or false"
     elif kind in {"list_type", "tuple_type"}:
@@ -456,9 +474,9 @@ def _parse_path(text: str) -> tuple[int | str, ...]:
     return tuple(int(index) if index else key for key, index in _PATH_PART.findall(text))
 
 
-def _annotation_at(loc: tuple[int | str, ...]) -> Any:
-    """The type found at a path of the Session model, or None, so messages only trust real paths."""
-    annotation: Any = Session
+def _annotation_at(loc: tuple[int | str, ...], root: type[BaseModel] = Session) -> Any:
+    """The type found at a path of the root model, or None, so messages only trust real paths."""
+    annotation: Any = root
     for part in loc:
         annotation = _strip(annotation)
         origin = typing.get_origin(annotation)
@@ -925,3 +943,62 @@ def _write_schema_beside(folder: Path) -> None:
         return
     with contextlib.suppress(OSError):
         _create_once(target, schema_json().encode("utf-8"), 0o666 & ~_umask())
+
+
+# ---------------------------------------------------------------------------- settings
+
+
+def load_config(path: Path | None = None) -> tuple[UserConfig, str | None]:
+    """The user's settings and None, or the defaults and one problem line to show on screen.
+
+    Never raises for a bad file: settings are a convenience, and a typo in them must not keep
+    a facilitator from running their session.
+    """
+    target = config_path() if path is None else path
+    name = os.fspath(target)
+    try:
+        raw, _ = _read_bytes(target, name, "settings file")
+        text = _decode(raw, name)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SessionFileError(_toml_problem(exc, text, name)) from None
+        except RecursionError:
+            raise SessionFileError(f"{name}: tables are nested too deeply to read") from None
+        try:
+            # Strict for the same reason as sessions: TOML has real types, so "yes" is a typo.
+            return UserConfig.model_validate(data, strict=True), None
+        except ValidationError as exc:
+            raise SessionFileError(_schema_problems(exc.errors(), name, text, UserConfig)) from None
+    except SessionFileError as exc:
+        # Checked after the read rather than before, so a file vanishing between is no problem.
+        if not os.path.lexists(target):
+            return UserConfig(), None
+        problems = exc.problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return UserConfig(), problems[0] + more
+
+
+def save_config(config: UserConfig, path: Path | None = None) -> None:
+    """Write the settings atomically, creating their folder, so a crash never leaves half a file.
+
+    Raises ValueError for settings that would not load back (changed in place without
+    validation) and OSError with a one-line message when the disk refuses. No lock, unlike
+    save(): the rename already makes the last writer win whole, which is all settings need.
+    """
+    target_path = config_path() if path is None else path
+    name = os.fspath(target_path)
+    # Checked just below with a clearer message than the serializer's warning.
+    data = config.model_dump(mode="python", warnings=False)
+    try:
+        UserConfig.model_validate(data, strict=True)
+    except ValidationError as exc:
+        raise ValueError(_schema_problems(exc.errors(), name, None, UserConfig)[0]) from None
+    payload = (CONFIG_HEADER + tomli_w.dumps(data)).encode("utf-8")
+    # Through a symlink to the real file, so a settings file kept in a dotfiles repo stays there.
+    target = Path(os.path.realpath(target_path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(target, payload)
+    except OSError as exc:
+        raise OSError(exc.errno, f"{name}: cannot save: {exc.strerror or exc}") from exc
