@@ -9,11 +9,34 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
+
+from sessiontui.display import safe_line
+
+if TYPE_CHECKING:
+    from sessiontui.config import UserConfig
+
+HIGH_CONTRAST = Theme(
+    name="sessiontui-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    warning="#ffaf00",
+    error="#ff5f5f",
+    success="#5fff5f",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1c1c1c",
+    dark=True,
+)
+"""Pure black and white with saturated accents, for projectors and bright rooms."""
 
 
 def utc_now() -> datetime:
@@ -37,11 +60,74 @@ class SessionApp(App[None]):
         session_path: Path | None,
         folder: Path,
         clock: Callable[[], datetime],
+        config: UserConfig | None,
     ) -> None:
         super().__init__()
         self.session_path = session_path
         self.folder = folder
         self.clock = clock
+        self.config: UserConfig | None = None
+        self.register_theme(HIGH_CONTRAST)
+        if config is not None:
+            self._apply_config(config)
+
+    @property
+    def bell_enabled(self) -> bool:
+        """Whether to ring once at zero (on until the settings say otherwise)."""
+        return self.config.bell if self.config is not None else True
+
+    @property
+    def rotate_seconds(self) -> int:
+        """Seconds each ways-of-working reminder shows."""
+        return self.config.rotate_seconds if self.config is not None else 20
+
+    def on_mount(self) -> None:
+        if self.config is None:
+            self._load_config()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    @work(thread=True, exclusive=True, group="config")
+    def _load_config(self) -> None:
+        # Read after the first frame: settings need pydantic, which would delay startup.
+        from sessiontui import store
+
+        config, problem = store.load_config()
+        self.call_from_thread(self._apply_config, config, problem)
+
+    def _apply_config(self, config: UserConfig, problem: str | None = None) -> None:
+        self.config = config
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+        if config.keys:
+            self.set_keymap(dict(config.keys))
+        if problem:
+            self.notify(safe_line(problem), title="Settings ignored", markup=False)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.config is not None and theme.name != self.config.theme:
+            self.update_config(theme=theme.name)
+
+    def update_config(self, **changes: object) -> None:
+        """Change settings and save them off the UI thread, so choices last to the next run."""
+        if self.config is None:
+            return
+        self.config = self.config.model_copy(update=changes)
+        self._save_config(self.config)
+
+    @work(thread=True, exclusive=True, group="config")
+    def _save_config(self, config: UserConfig) -> None:
+        from sessiontui import store
+
+        try:
+            store.save_config(config)
+        except (OSError, ValueError) as error:
+            self.call_from_thread(
+                self.notify,
+                safe_line(str(error)),
+                title="Settings not saved",
+                severity="warning",
+                markup=False,
+            )
 
     def get_default_screen(self) -> Screen[None]:
         # Only the screen in use is imported, to keep startup light.
@@ -78,9 +164,11 @@ def make_app(
     session_path: Path | None = None,
     folder: Path = Path("sessions"),
     clock: Callable[[], datetime] = utc_now,
+    config: UserConfig | None = None,
 ) -> SessionApp:
     """The app: the run screen of `session_path` if given, else the home screen of `folder`.
 
-    `clock` returns the current time as an aware datetime; tests pass a fixed one.
+    `clock` returns the current time as an aware datetime; tests pass a fixed one. Without
+    `config`, the user's settings file is read in a worker once the app is up.
     """
-    return SessionApp(session_path=session_path, folder=folder, clock=clock)
+    return SessionApp(session_path=session_path, folder=folder, clock=clock, config=config)
