@@ -67,6 +67,7 @@ class SessionApp(App[None]):
         self.folder = folder
         self.clock = clock
         self.config: UserConfig | None = None
+        self._config_problem: str | None = None
         self.register_theme(HIGH_CONTRAST)
         if config is not None:
             self._apply_config(config)
@@ -96,6 +97,9 @@ class SessionApp(App[None]):
 
     def _apply_config(self, config: UserConfig, problem: str | None = None) -> None:
         self.config = config
+        # A broken file is the person's to fix: saving would replace it, and all it held, with
+        # the defaults plus one change.
+        self._config_problem = problem
         if config.theme in self.available_themes:
             self.theme = config.theme
         if config.keys:
@@ -112,6 +116,14 @@ class SessionApp(App[None]):
         if self.config is None:
             return
         self.config = self.config.model_copy(update=changes)
+        if self._config_problem is not None:
+            self.notify(
+                safe_line(f"fix the settings file first: {self._config_problem}"),
+                title="Settings not saved",
+                severity="warning",
+                markup=False,
+            )
+            return
         self._save_config(self.config)
 
     @work(thread=True, exclusive=True, group="config")
