@@ -658,3 +658,30 @@ def test_log_times_are_utc_and_plan_times_are_in_the_session_zone() -> None:
 def test_a_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         run_state(workshop(), dt.datetime(2023, 2, 16, 13, 0))
+
+
+def test_a_start_on_another_day_moves_the_plan_to_the_real_start() -> None:
+    session = workshop()
+    started = dt.datetime(2026, 11, 25, 2, 45, tzinfo=dt.UTC)
+    session.log = [Event(at=started, kind="start")]
+
+    state = run_state(session, started + dt.timedelta(minutes=12))
+
+    assert state.plan_shift == started - dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
+    assert state.items[0].planned_start == started
+    assert state.drift == dt.timedelta(minutes=2)
+    tea = state.items[IDS.index("tea")]
+    assert tea.planned_start == started + dt.timedelta(minutes=90)
+    assert planned(session, dt.UTC)[0].start == started
+    assert plan_issues(session, dt.UTC) == []
+
+
+def test_a_late_start_on_the_planned_day_is_not_moved() -> None:
+    session = workshop()
+    late = dt.datetime(2023, 2, 16, 13, 4, tzinfo=dt.UTC)
+    session.log = [Event(at=late, kind="start")]
+
+    state = run_state(session, late)
+
+    assert state.plan_shift == dt.timedelta(0)
+    assert state.drift == dt.timedelta(minutes=4)

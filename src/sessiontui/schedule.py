@@ -16,6 +16,11 @@ Times
     hour out across a change of clocks), so convert to UTC first or use the durations given.
 
 The plan
+    A session started on another day than its `date` (a rehearsal, a rescheduled run) is
+    timed against its plan moved to the moment it really started (`plan_shift`); started on
+    the planned day, the plan stays where it is, so starting 4 minutes late is 4 min behind.
+    `plan_issues` always reads the plan as written.
+
     Items run back to back from the session's start. An item with `at` starts at that time
     whatever comes before it: a gap if the items before it end earlier, an overlap if they end
     later (`plan_issues` reports both), and the items after it follow on from its end.
@@ -195,6 +200,7 @@ class RunState:
     broadcast: str | None
     fixed_at_risk: list[FixedRisk]
     turn: Turn | None
+    plan_shift: dt.timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +249,15 @@ def session_zone(session: Session) -> tzinfo:
 
 
 def planned(session: Session, tz: tzinfo | None = None) -> list[PlannedItem]:
-    """Where each item falls if everything runs to time, so the plan can be read and checked."""
+    """Where each item falls if everything runs to time, so the plan can be read and checked.
+
+    Moved by `plan_shift` when the session was started on another day than planned.
+    """
     zone = _zone(session, tz)
     return [
         PlannedItem(index, item, start.astimezone(zone), end.astimezone(zone))
         for index, (item, (start, end)) in enumerate(
-            zip(session.agenda, _plan_utc(session, zone), strict=True)
+            zip(session.agenda, _plan_utc(session, zone, plan_shift(session, zone)), strict=True)
         )
     ]
 
@@ -318,8 +327,9 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, such as dt.datetime.now(dt.UTC)")
     zone = _zone(session, tz)
-    times = _plan_utc(session, zone)
-    session_start = _wall(session, session.start, zone)
+    shift = plan_shift(session, zone)
+    times = _plan_utc(session, zone, shift)
+    session_start = _wall(session, session.start, zone, shift)
     run = _Replay(session)
     for event in session.log:
         run.apply(event)
@@ -358,11 +368,12 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
         elapsed=elapsed,
         paused_for=run.paused_for,
         projected_finish=projected.astimezone(zone),
-        planned_finish=_wall(session, session.end, zone).astimezone(zone),
+        planned_finish=_wall(session, session.end, zone, shift).astimezone(zone),
         drift=projected - plan_end,
         broadcast=run.broadcast,
         fixed_at_risk=risks,
         turn=_turn(session.agenda[current], run.active[current]) if current is not None else None,
+        plan_shift=shift,
     )
 
 
@@ -541,17 +552,35 @@ def _zone(session: Session, tz: tzinfo | None) -> tzinfo:
     return tz if tz is not None else session_zone(session)
 
 
-def _wall(session: Session, time: dt.time, zone: tzinfo) -> dt.datetime:
+def _wall(
+    session: Session, time: dt.time, zone: tzinfo, shift: dt.timedelta = _ZERO
+) -> dt.datetime:
     # Arithmetic happens in UTC: Python adds and subtracts same-zone datetimes as wall-clock
     # times, which would be out by an hour across a change of clocks.
-    return dt.datetime.combine(session.date, time, tzinfo=zone).astimezone(dt.UTC)
+    return dt.datetime.combine(session.date, time, tzinfo=zone).astimezone(dt.UTC) + shift
 
 
-def _plan_utc(session: Session, zone: tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
-    moment = _wall(session, session.start, zone)
+def plan_shift(session: Session, tz: tzinfo | None = None) -> dt.timedelta:
+    """How far the plan moves because the session was started on another day than its `date`.
+
+    A rehearsal, a rescheduled run or someone trying the example today would otherwise be
+    "33,000 h behind"; such a run is timed against its plan moved to when it really started.
+    A start on the planned day is never moved, so being 4 minutes late shows as 4 min behind.
+    """
+    zone = _zone(session, tz)
+    start = next((event.at for event in session.log if event.kind == "start"), None)
+    if start is None or start.astimezone(zone).date() == session.date:
+        return _ZERO
+    return start - _wall(session, session.start, zone)
+
+
+def _plan_utc(
+    session: Session, zone: tzinfo, shift: dt.timedelta = _ZERO
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    moment = _wall(session, session.start, zone, shift)
     times: list[tuple[dt.datetime, dt.datetime]] = []
     for item in session.agenda:
-        start = moment if item.at is None else _wall(session, item.at, zone)
+        start = moment if item.at is None else _wall(session, item.at, zone, shift)
         moment = start + dt.timedelta(minutes=item.minutes)
         times.append((start, moment))
     return times
@@ -677,8 +706,8 @@ def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None)
     if state.drift <= _ZERO:
         return unchanged(True, "Already on time: nothing to shorten")
 
-    times = _plan_utc(session, zone)
-    session_start = _wall(session, session.start, zone)
+    times = _plan_utc(session, zone, state.plan_shift)
+    session_start = _wall(session, session.start, zone, state.plan_shift)
     if state.current is None:
         moment, first = max(state.now, session_start), 0
     else:
