@@ -61,9 +61,12 @@ class SessionApp(App[None]):
         folder: Path,
         clock: Callable[[], datetime],
         config: UserConfig | None,
+        exit_on_load_error: bool = False,
     ) -> None:
         super().__init__()
         self.session_path = session_path
+        self.exit_on_load_error = exit_on_load_error
+        self.load_problems: list[str] = []
         self.folder = folder
         self.clock = clock
         self.config: UserConfig | None = None
@@ -141,6 +144,12 @@ class SessionApp(App[None]):
                 markup=False,
             )
 
+    def session_load_failed(self, problems: list[str]) -> None:
+        """The opened session file is unusable: opened from the command line, exit with code 2."""
+        if self.exit_on_load_error:
+            self.load_problems = problems
+            self.exit(return_code=2)
+
     def get_default_screen(self) -> Screen[None]:
         # Only the screen in use is imported, to keep startup light.
         if self.session_path is not None:
@@ -177,10 +186,19 @@ def make_app(
     folder: Path = Path("sessions"),
     clock: Callable[[], datetime] = utc_now,
     config: UserConfig | None = None,
+    exit_on_load_error: bool = False,
 ) -> SessionApp:
     """The app: the run screen of `session_path` if given, else the home screen of `folder`.
 
     `clock` returns the current time as an aware datetime; tests pass a fixed one. Without
-    `config`, the user's settings file is read in a worker once the app is up.
+    `config`, the user's settings file is read in a worker once the app is up. With
+    `exit_on_load_error`, a session file that fails to load ends the app with code 2 and its
+    problems in `load_problems`, for the command line to print.
     """
-    return SessionApp(session_path=session_path, folder=folder, clock=clock, config=config)
+    return SessionApp(
+        session_path=session_path,
+        folder=folder,
+        clock=clock,
+        config=config,
+        exit_on_load_error=exit_on_load_error,
+    )

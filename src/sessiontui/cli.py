@@ -111,7 +111,7 @@ def _check(args: argparse.Namespace) -> int:
         except store.SessionFileError as error:
             failed = True
             for problem in error.problems:
-                print(problem)
+                print(_terminal_safe(problem))
             continue
         print(f"{path}: ok")
         if loaded.read_only:
@@ -175,16 +175,24 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sessiontui import store
+    path: Path = args.file
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # No terminal to show the app in: report a bad file the way `check` does.
+        from sessiontui import store
 
-    try:
-        store.load(args.file)
-    except store.SessionFileError as error:
-        return _fail(str(error))
+        try:
+            store.load(path)
+        except store.SessionFileError as error:
+            return _fail(str(error))
     from sessiontui.app import make_app
 
-    make_app(session_path=args.file, folder=args.file.parent).run()
-    return EXIT_OK
+    # The app checks the file itself, after its first frame: checking here first would
+    # import pydantic before anything is on screen. It exits with code 2 if the file is bad.
+    app = make_app(session_path=path, folder=path.parent, exit_on_load_error=True)
+    app.run()
+    if app.load_problems:
+        return _fail("\n".join(app.load_problems))
+    return app.return_code or EXIT_OK
 
 
 def _open_home(args: argparse.Namespace) -> int:
@@ -207,8 +215,14 @@ def slugify(title: str) -> str:
 
 
 def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
+    print(_terminal_safe(message), file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _terminal_safe(message: str) -> str:
+    from sessiontui.display import safe_text
+
+    return safe_text(message)
 
 
 if __name__ == "__main__":
