@@ -202,31 +202,26 @@ async def test_the_run_screen_shows_the_agenda_with_kind_labels(folder: Path) ->
         assert isinstance(app.screen, RunScreen)
         table = app.screen.query_one("#agenda", DataTable)
         assert table.row_count == 4
-        assert row(table, 0) == ["13:00–13:10", "", "Plenary", "Welcome", "10"]
-        assert row(table, 1) == ["13:10–13:30", "", "Breakout", "Empathy mapping", "20"]
-        assert row(table, 2) == ["13:30–13:40", "fixed", "Break", "Tea break", "10"]
+        # Marker, planned, kind, title, actual, took: nothing has run yet.
+        assert row(table, 0) == ["", "13:00–13:10", "Plenary", "Welcome", "", ""]
+        assert row(table, 1) == ["", "13:10–13:30", "Breakout", "Empathy mapping", "", ""]
+        assert row(table, 2)[1:4] == ["13:30–13:40", "Break", "Tea break"]
         assert row(table, 3)[2] == "Close"
         summary = content(app.screen.query_one("#summary"))
         assert "Thu 16 Feb 2023 · 13:00–14:00" in summary
         assert "Online" in summary and "Debbie Sorkin, James Cook" in summary
-        assert "Really listening to each other" in content(app.screen.query_one("#ways"))
-        assert "Ben Clarke · Derbyshire CC" in content(app.screen.query_one("#people"))
+        assert "Really listening to each other" in content(app.screen.query_one("#reminders"))
 
 
-async def test_the_side_panel_follows_the_highlighted_item(folder: Path) -> None:
+async def test_before_the_start_the_prompts_are_the_first_items(folder: Path) -> None:
     path = folder / "2023-02-16-common-purpose.toml"
     app = make_app(session_path=path, folder=folder, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        details = app.screen.query_one("#item")
-        assert "Who is in the room?" in text_of(details)
-        assert "Introduce the team." in text_of(details)
-        await pilot.press("down")
-        shown = text_of(details)
-        assert "Empathy mapping" in shown
-        assert "What do they SEE?" in shown and "What do they HEAR?" in shown
-        assert "Breakout · 13:10–13:30 · 20 min" in shown
-        assert "Who is in the room?" not in shown
+        prompts = text_of(app.screen.query_one("#prompts"))
+        assert "Up first: Welcome" in prompts
+        assert "Who is in the room?" in prompts
+        assert "Introduce the team." in prompts
 
 
 async def test_plan_warnings_are_shown_on_one_line(tmp_path: Path) -> None:
@@ -354,8 +349,8 @@ async def test_screen_actions_are_in_the_command_palette(folder: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Back", "Reload", "Quit"} <= titles
-        back = next(c for c in app.get_system_commands(app.screen) if c.title == "Back")
+        assert {"Sessions", "Reload", "Quit"} <= titles
+        back = next(c for c in app.get_system_commands(app.screen) if c.title == "Sessions")
         await back.callback()
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -368,13 +363,13 @@ async def test_back_is_not_offered_when_the_app_opened_on_the_session(folder: Pa
         await settle(pilot)
         run = app.screen
         titles = {command.title for command in app.get_system_commands(run)}
-        assert "Back" not in titles
+        assert "Sessions" not in titles
         assert "Reload" in titles
         await pilot.press("ctrl+p")  # the palette asks while it is on top of the stack
         await pilot.pause()
         assert app.screen is not run
         titles = {command.title for command in app.get_system_commands(run)}
-        assert "Back" not in titles
+        assert "Sessions" not in titles
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is run
@@ -387,10 +382,10 @@ async def test_keys_can_be_remapped_by_binding_id(folder: Path) -> None:
     app = make_app(folder=folder, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.set_keymap({"run.back": "b"})
+        app.set_keymap({"run.leave": "backspace"})
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("b")
+        await pilot.press("backspace")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
 

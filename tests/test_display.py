@@ -288,7 +288,7 @@ async def test_hostile_session_renders_literally_on_home_and_run_screens(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RunScreen)
-        for selector in ("#agenda", "#item", "#ways", "#people"):
+        for selector in ("#agenda", "#prompts", "#reminders"):
             rendered = widget_text(app.screen.query_one(selector))
             for shown in HOSTILE.values():
                 assert shown in rendered, (selector, shown)
@@ -299,7 +299,7 @@ async def test_hostile_session_renders_literally_on_home_and_run_screens(
         assert unsafe_in(run) == []
 
         await pilot.click("#summary")
-        await pilot.click("#item")
+        await pilot.click("#prompts")
         await pilot.press("down", "enter")
         await pilot.pause()
         assert quits == []

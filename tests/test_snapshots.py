@@ -1,8 +1,11 @@
 """SVG snapshots of the run screen on a fixed session, at a roomy and at a small terminal.
 
+One picture per moment the room must be able to read: before the start, mid-item, the warning,
+overtime, paused, overtime in the high-contrast theme, and a pairing round at 80x24.
 Regenerate after an intended change with `pytest tests/test_snapshots.py --snapshot-update`
-and look at the report. The session and the clock are fixed here, and nothing on the screen
-blinks or animates, so the pictures only change when the app's look changes.
+and look at the report. The session and the clock are fixed here (the clock stopped, the
+settings given, so nothing is read from the user's files), and nothing on the screen blinks
+or animates, so the pictures only change when the app's look changes.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import tomli_w
 from textual.pilot import Pilot
 
 from sessiontui.app import make_app
+from sessiontui.config import UserConfig
 
 NOW = dt.datetime(2023, 2, 16, 11, 30, tzinfo=dt.UTC)
+START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 
 SESSION: dict[str, Any] = {
     "schema_version": 1,
@@ -81,10 +86,9 @@ SESSION: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def session_path(tmp_path: Path) -> Path:
-    path = tmp_path / "2023-02-16-workshop-2.toml"
-    path.write_text(tomli_w.dumps(SESSION), encoding="utf-8")
+def write_session(folder: Path, log: list[dict[str, Any]]) -> Path:
+    path = folder / "2023-02-16-workshop-2.toml"
+    path.write_text(tomli_w.dumps({**SESSION, "log": log}), encoding="utf-8")
     return path
 
 
@@ -99,15 +103,56 @@ async def loaded(pilot: Pilot[None]) -> None:
     raise AssertionError("the session never loaded")
 
 
-def fixed_clock() -> dt.datetime:
-    return NOW
+def at(moment: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock stopped at `moment`, so every frame of a picture shows the same second."""
+    return lambda: moment
 
 
-def test_run_screen_120x40(snap_compare: Callable[..., bool], session_path: Path) -> None:
-    app = make_app(session_path=session_path, clock=fixed_clock)
+STARTED = [{"at": START, "kind": "start"}]
+COFFEE = [*STARTED, {"at": START + dt.timedelta(minutes=10), "kind": "next"}]
+
+# (name, log, clock, theme): each a moment of the run the room should be able to read.
+STATES: dict[str, tuple[list[dict[str, Any]], dt.datetime, str]] = {
+    "before_start": ([], NOW, "textual-dark"),
+    "mid_item": (STARTED, START + dt.timedelta(minutes=4, seconds=12), "textual-dark"),
+    "warning": (STARTED, START + dt.timedelta(minutes=8, seconds=30), "textual-dark"),
+    "overtime": (STARTED, START + dt.timedelta(minutes=13, seconds=12), "textual-dark"),
+    "paused": (
+        [*STARTED, {"at": START + dt.timedelta(minutes=3), "kind": "pause"}],
+        START + dt.timedelta(minutes=5),
+        "textual-dark",
+    ),
+    "overtime_high_contrast": (
+        STARTED,
+        START + dt.timedelta(minutes=13, seconds=12),
+        "sessiontui-high-contrast",
+    ),
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_run_screen_120x40(snap_compare: Callable[..., bool], tmp_path: Path, state: str) -> None:
+    log, now, theme = STATES[state]
+    app = make_app(
+        session_path=write_session(tmp_path, log), clock=at(now), config=UserConfig(theme=theme)
+    )
     assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
 
 
-def test_run_screen_80x24(snap_compare: Callable[..., bool], session_path: Path) -> None:
-    app = make_app(session_path=session_path, clock=fixed_clock)
+@pytest.mark.parametrize(
+    ("state", "log", "now"),
+    [
+        ("before_start", [], NOW),
+        ("pairing_turn", COFFEE, START + dt.timedelta(minutes=12, seconds=48)),
+    ],
+    ids=["before_start", "pairing_turn"],
+)
+def test_run_screen_80x24(
+    snap_compare: Callable[..., bool],
+    tmp_path: Path,
+    state: str,
+    log: list[dict[str, Any]],
+    now: dt.datetime,
+) -> None:
+    app = make_app(session_path=write_session(tmp_path, log), clock=at(now), config=UserConfig())
     assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
