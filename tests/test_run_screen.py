@@ -892,3 +892,27 @@ async def test_the_high_contrast_theme_styles_every_phase_from_theme_colours(
         await at(pilot, screen, clock, minutes=12)
         assert near(digits_widget.styles.color, theme.error)
         assert near(screen.query_one("#countdown").styles.border_top[1], theme.error)
+
+
+def test_the_clock_line_says_when_the_plan_was_moved_to_another_day(example_path: Path) -> None:
+    from sessiontui import store
+    from sessiontui.model import Event
+    from sessiontui.schedule import run_state
+    from sessiontui.widgets.clock import clock_line
+
+    session = store.load(example_path).session
+    on_the_day = dt.datetime(2023, 2, 16, 13, 2, tzinfo=dt.UTC)
+    another_day = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+
+    for started, moved in ((on_the_day, False), (another_day, True)):
+        session.log = [Event(at=started, kind="start")]
+        line = clock_line(run_state(session, started), dt.UTC, bell=True).plain
+        assert ("plan moved to the real start" in line) is moved
+        assert "behind" not in line or not moved
+
+
+async def test_the_command_palette_shows_remapped_keys(path: Path, clock: FakeClock) -> None:
+    async with running(path, clock) as (app, _pilot, screen):
+        app.set_keymap({"run.start": "x"})
+        start = next(c for c in app.get_system_commands(screen) if c.title == "Start")
+        assert start.help.endswith("(x)")

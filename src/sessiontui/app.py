@@ -166,7 +166,10 @@ class SessionApp(App[None]):
         seen: set[str] = set()
         # The screen's own bindings (after any keymap), not just the active ones: a focused
         # widget's binding for the same key must not hide a screen action from the palette.
-        for _key, binding in screen._bindings:
+        bindings = screen._bindings.copy()
+        if self._keymap:
+            bindings.apply_keymap(self._keymap)
+        for _key, binding in bindings:
             action = binding.action
             if not binding.description or action in seen:
                 continue
