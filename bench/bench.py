@@ -40,7 +40,9 @@ EXAMPLE = REPO / "sessions" / "2023-02-16-building-common-purpose.toml"
 # across processes) of the first frame the compositor paints and, for sessiontui, of the
 # first frame showing the session's title or its first item's (any argument after the path);
 # then it exits. Apps are run the way their command runs them (sessiontui through its CLI,
-# so `sessiontui run` checking the file first is counted), made headless at 120x40.
+# so `sessiontui run` checking the file first is counted), made headless at 120x40. Their
+# stdin and stdout are a pseudo-terminal, as when a person runs them (the CLI behaves
+# differently without a terminal), so the times go to stderr.
 CHILD = r"""
 import sys, time
 mode, path, markers = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -80,7 +82,7 @@ elif mode == "app":  # the app alone, without the command line's check of the fi
 else:
     from sessiontui.cli import main
     main(["run", path])
-print(times["first"], times.get("shown", float("nan")))
+print(times["first"], times.get("shown", float("nan")), file=sys.stderr)
 """
 
 
@@ -155,11 +157,14 @@ def _markers(session: Path) -> list[str]:
 def _spawn(mode: str, options: Options) -> tuple[float, float]:
     """Milliseconds from spawning a process to its first frame, and to the session shown."""
     target = BENCH if mode == "bare" else options.session
+    terminal, child_side = os.openpty()
     started = time.time()
     try:
         result = subprocess.run(
             [sys.executable, "-c", CHILD, mode, str(target), *_markers(options.session)],
-            capture_output=True,
+            stdin=child_side,
+            stdout=child_side,
+            stderr=subprocess.PIPE,
             text=True,
             check=True,
             cwd=REPO,
@@ -168,7 +173,10 @@ def _spawn(mode: str, options: Options) -> tuple[float, float]:
         )
     except subprocess.CalledProcessError as error:
         raise SystemExit(f"bench: the {mode} app failed to start:\n{error.stderr}") from None
-    first, shown = map(float, result.stdout.split())
+    finally:
+        os.close(child_side)
+        os.close(terminal)
+    first, shown = map(float, result.stderr.split()[-2:])
     return (first - started) * 1000, (shown - started) * 1000
 
 
