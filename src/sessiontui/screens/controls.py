@@ -20,9 +20,6 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from sessiontui.display import safe_line
-from sessiontui.screens.confirm import ConfirmScreen
-from sessiontui.screens.help import HelpScreen, binding_rows
-from sessiontui.screens.replan import ReplanScreen, replan_view
 
 if TYPE_CHECKING:
     from sessiontui.app import SessionApp
@@ -150,6 +147,9 @@ class ControlledScreen(Screen[None]):
             if confirmed and self._can(action):
                 self._record(kind)
 
+        # Modals load on first use: importing them at startup delays the first frame.
+        from sessiontui.screens.confirm import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(Text(question, style="bold"), yes), answered)
 
     def action_start(self) -> None:
@@ -214,6 +214,8 @@ class ControlledScreen(Screen[None]):
 
         now = self.clock()
         proposal = schedule.propose_replan(session, now, zone)
+        from sessiontui.screens.replan import ReplanScreen, replan_view
+
         view = replan_view(schedule.run_state(session, now, zone), proposal, zone)
 
         def answered(apply: bool | None) -> None:
@@ -248,6 +250,8 @@ class ControlledScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key of this screen."""
+        from sessiontui.screens.help import HelpScreen, binding_rows
+
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the run screen", rows))
 
