@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import tomli_w
 from textual.geometry import Region
-from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from pilot_helpers import settle
 from sessiontui import store
 from sessiontui.app import SessionApp, make_app
 from sessiontui.screens import HomeScreen, RunScreen
@@ -94,17 +94,6 @@ def folder(tmp_path: Path) -> Path:
     write(sessions, "2023-02-16-common-purpose.toml", session("Workshop 2", dt.date(2023, 2, 16)))
     (sessions / "broken.toml").write_text('title = "no date"\nschema_version = 1\n', "utf-8")
     return sessions
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let the screen's load/scan worker start, finish, and its message land."""
-    for _ in range(100):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(pilot.app.screen, "loading", False):
-            return
-    raise AssertionError(f"{pilot.app.screen} never finished loading")
 
 
 def text_of(widget: Widget) -> str:

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
-from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -34,6 +33,7 @@ from textual.widgets import (
     Tree,
 )
 
+from pilot_helpers import settle
 from sessiontui.display import safe_line, safe_text, user_line, user_text
 
 HOSTILE = {
@@ -247,17 +247,6 @@ def hostile_session(folder: Path) -> Path:
     path = folder / "hostile.toml"
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return path
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let the screen's load/scan worker start, finish, and its message land."""
-    for _ in range(100):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(pilot.app.screen, "loading", False):
-            return
-    raise AssertionError(f"{pilot.app.screen} never finished loading")
 
 
 def fixed_clock() -> dt.datetime:

@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Static
 
+from pilot_helpers import settle
 from sessiontui import store
 from sessiontui.app import SessionApp, make_app
 from sessiontui.config import UserConfig
@@ -85,18 +86,6 @@ async def running(
         screen = app.screen
         assert isinstance(screen, RunScreen)
         yield app, pilot, screen
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers (load, save) finish and their messages land."""
-    for _ in range(100):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = pilot.app.screen
-        if not getattr(screen, "loading", False):
-            return
-    raise AssertionError("the screen never settled")
 
 
 async def at(pilot: Pilot[None], screen: RunScreen, clock: FakeClock, **delta: float) -> None:

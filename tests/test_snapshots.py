@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 import tomli_w
-from textual.pilot import Pilot
 
+from pilot_helpers import settle
 from sessiontui.app import make_app
 from sessiontui.config import UserConfig
 
@@ -92,17 +92,6 @@ def write_session(folder: Path, log: list[dict[str, Any]]) -> Path:
     return path
 
 
-async def loaded(pilot: Pilot[None]) -> None:
-    """Wait for the load worker, so the picture is of the session and not of "Opening…"."""
-    for _ in range(100):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(pilot.app.screen, "loading", False):
-            return
-    raise AssertionError("the session never loaded")
-
-
 def at(moment: dt.datetime) -> Callable[[], dt.datetime]:
     """A clock stopped at `moment`, so every frame of a picture shows the same second."""
     return lambda: moment
@@ -136,7 +125,7 @@ def test_run_screen_120x40(snap_compare: Callable[..., bool], tmp_path: Path, st
     app = make_app(
         session_path=write_session(tmp_path, log), clock=at(now), config=UserConfig(theme=theme)
     )
-    assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
 
 
 @pytest.mark.parametrize(
@@ -155,4 +144,4 @@ def test_run_screen_80x24(
     now: dt.datetime,
 ) -> None:
     app = make_app(session_path=write_session(tmp_path, log), clock=at(now), config=UserConfig())
-    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
