@@ -27,43 +27,17 @@ from sessiontui.schedule import (
     run_state,
     warning_at,
 )
+from workshops import DAY, REFERENCE_AGENDA, session_with
 
 LONDON = ZoneInfo("Europe/London")
-DAY = dt.date(2023, 2, 16)  # GMT, so London wall-clock times are also UTC times
 ZERO = dt.timedelta(0)
 
-REFERENCE_AGENDA: list[dict[str, Any]] = [
-    {"id": "welcome", "title": "Welcome", "kind": "plenary", "minutes": 10},
-    {"id": "coffee-trial", "title": "Coffee trial", "kind": "pairing", "minutes": 30},
-    {"id": "complexity", "title": "Working in complexity", "kind": "presentation", "minutes": 50},
-    {"id": "tea", "title": "Tea break", "kind": "break", "minutes": 10, "at": "14:30"},
-    {"id": "common-purpose", "title": "Common purpose", "kind": "breakout", "minutes": 50},
-    {"id": "reflection", "title": "Reflection", "kind": "reflection", "minutes": 25},
-    {"id": "summing-up", "title": "Summing up", "kind": "close", "minutes": 5},
-]
 SHORT_AGENDA: list[dict[str, Any]] = [
     {"id": "a", "title": "A", "kind": "plenary", "minutes": 10},
     {"id": "b", "title": "B", "kind": "plenary", "minutes": 20},
     {"id": "c", "title": "C", "kind": "plenary", "minutes": 30},
 ]
 CONTROLS = ["start", "pause", "resume", "next", "back", "extend", "skip", "finish"]
-
-
-def session_with(
-    agenda: list[dict[str, Any]], log: list[Event] | None = None, **fields: Any
-) -> Session:
-    data: dict[str, Any] = {
-        "schema_version": 1,
-        "title": "Workshop",
-        "date": DAY,
-        "start": "13:00",
-        "end": "16:00",
-        "timezone": "Europe/London",
-        "agenda": agenda,
-        "log": log or [],
-    }
-    data.update(fields)
-    return Session.model_validate(data)
 
 
 def workshop(log: list[Event] | None = None, **fields: Any) -> Session:

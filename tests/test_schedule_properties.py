@@ -16,28 +16,12 @@ from hypothesis import strategies as st
 
 from sessiontui.model import Event, Session
 from sessiontui.schedule import RunState, planned, run_state
+from workshops import REFERENCE_AGENDA, session_with
 
 LONDON = ZoneInfo("Europe/London")
-DAY = dt.date(2023, 2, 16)
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)  # 13:00 in London in February
 ZERO = dt.timedelta(0)
 
-REFERENCE_AGENDA: list[dict[str, Any]] = [
-    {"id": "welcome", "title": "Welcome", "kind": "plenary", "minutes": 10},
-    {
-        "id": "coffee-trial",
-        "title": "Randomised coffee trial",
-        "kind": "pairing",
-        "minutes": 30,
-        "group_size": 2,
-        "turn_minutes": 7,
-    },
-    {"id": "complexity", "title": "Working in complexity", "kind": "presentation", "minutes": 50},
-    {"id": "tea", "title": "Tea break", "kind": "break", "minutes": 10, "at": "14:30"},
-    {"id": "common-purpose", "title": "Common purpose", "kind": "breakout", "minutes": 50},
-    {"id": "reflection", "title": "Reflection", "kind": "reflection", "minutes": 25},
-    {"id": "summing-up", "title": "Summing up", "kind": "close", "minutes": 5},
-]
 
 # The autouse fixture in conftest only points user directories at a temporary folder, which
 # is as good for every example as for the first.
@@ -46,21 +30,6 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-def session_with(agenda: list[dict[str, Any]], log: list[Event] | None = None) -> Session:
-    return Session.model_validate(
-        {
-            "schema_version": 1,
-            "title": "Workshop",
-            "date": DAY,
-            "start": "13:00",
-            "end": "16:00",
-            "timezone": "Europe/London",
-            "agenda": agenda,
-            "log": log or [],
-        }
-    )
 
 
 @st.composite
