@@ -1,7 +1,7 @@
-"""The `sessiontui` command line: check, new, schema, run, and the home screen.
+"""The `sessiontui` command line: check, new, schema, groups, run, and the home screen.
 
-Textual is imported only by the subcommands that open the app, so `check`, `new` and
-`schema` start fast and work in scripts and CI.
+Textual is imported only by the subcommands that open the app, so `check`, `new`,
+`schema` and `groups` start fast and work in scripts and CI.
 """
 
 from __future__ import annotations
@@ -13,8 +13,13 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sessiontui import __version__
+
+if TYPE_CHECKING:
+    from sessiontui.model import Session
+    from sessiontui.store import SessionFileError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -83,6 +88,29 @@ def _build_parser() -> argparse.ArgumentParser:
         "such as taplo or Even Better TOML use it through the '#:schema' line.",
     )
     schema.set_defaults(handler=_schema)
+
+    groups = commands.add_parser(
+        "groups",
+        help="draw the groups for a pairing or breakout item",
+        description="Draw random groups of the people present (not marked absent) for one "
+        "pairing or breakout item of FILE, print them and save them into FILE in place of "
+        "that item's earlier groups. Everyone's `avoid` list is always honoured; pairings "
+        "from earlier sessions of the same series in FILE's folder are avoided where "
+        "possible. Exit 2, leaving FILE untouched, when the groups cannot be drawn.",
+    )
+    groups.add_argument("file", type=Path, metavar="FILE")
+    groups.add_argument("item", metavar="ITEM", help="the agenda item's id, e.g. coffee-trial")
+    groups.add_argument(
+        "--size",
+        type=int,
+        metavar="N",
+        help="people per group (default: the item's group_size, else 2 for a pairing "
+        "and 4 for a breakout); an odd one out makes a group one larger",
+    )
+    groups.add_argument(
+        "--seed", type=int, metavar="S", help="random seed: the same seed draws the same groups"
+    )
+    groups.set_defaults(handler=_groups)
 
     run = commands.add_parser(
         "run",
@@ -172,6 +200,84 @@ def _schema(args: argparse.Namespace) -> int:
 
     sys.stdout.write(store.schema_json())
     return EXIT_OK
+
+
+def _groups(args: argparse.Namespace) -> int:
+    import filelock
+
+    from sessiontui import grouping, store
+    from sessiontui.display import safe_line
+
+    path: Path = args.file
+    # Loaded once before locking, so a missing or broken file is reported without leaving
+    # a lock file beside it.
+    try:
+        store.load(path)
+    except store.SessionFileError as error:
+        return _fail_line(_first_problem(error, path))
+    earlier = _sessions_beside(path)
+    try:
+        with store.lock_for(path).acquire(timeout=store.LOCK_TIMEOUT):
+            # Loaded again under the lock: a running app may have logged events since, and
+            # saving the first copy would drop them.
+            loaded = store.load(path)
+            if loaded.read_only:
+                return _fail_line(f"{loaded.read_only}; no groups drawn")
+            session = loaded.session
+            past = grouping.past_pairs(earlier, session.series, session.date)
+            drawn = grouping.draw_groups(
+                session, args.item, size=args.size, seed=args.seed, past=past
+            )
+            store.save(path, grouping.replace_groups(session, args.item, drawn))
+    except store.SessionFileError as error:
+        return _fail_line(_first_problem(error, path))
+    except grouping.GroupingError as error:
+        return _fail_line(f"{path}: {error}")
+    except filelock.Timeout:
+        return _fail_line(f"{path}: another program kept the file locked; no groups saved")
+    except OSError as error:
+        message = error.strerror or str(error)
+        if not message.startswith(str(path)):
+            message = f"{path}: cannot save the groups: {message}"
+        return _fail_line(message)
+
+    for group in drawn:
+        # Names come from a hand-edited file: no escape sequence or newline reaches the terminal.
+        print(safe_line(f"{group.name}: {', '.join(group.members)}"))
+    repeats = len(grouping.repeated_pairs(drawn, past))
+    if repeats:
+        pairs = "pairing" if repeats == 1 else "pairings"
+        print(f"{repeats} repeat {pairs} from earlier sessions of the series could not be avoided")
+    seed = drawn[0].seed
+    print(f"seed {seed}: run again with --seed {seed} to get these groups back")
+    return EXIT_OK
+
+
+def _sessions_beside(path: Path) -> list[Session]:
+    """The readable sessions in a file's folder, for their earlier pairings; broken ones skipped."""
+    from sessiontui import store
+
+    try:
+        listings = store.scan(path.parent)
+    except Exception:
+        # Earlier pairings only make the draw better; an unreadable folder must not stop it.
+        return []
+    return [listing.session for listing in listings if listing.session is not None]
+
+
+def _fail_line(message: str) -> int:
+    """Like _fail, for one line: a name holding a newline must not split the message."""
+    from sessiontui.display import safe_line
+
+    return _fail(safe_line(message))
+
+
+def _first_problem(error: SessionFileError, path: Path) -> str:
+    """One line for a file that failed to load: its first problem, and how to see them all."""
+    problems = error.problems
+    if len(problems) == 1:
+        return problems[0]
+    return f"{problems[0]} (and {len(problems) - 1} more: sessiontui check {path})"
 
 
 def _run(args: argparse.Namespace) -> int:
