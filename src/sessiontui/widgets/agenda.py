@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from rich.text import Text
 from textual.events import Resize
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from sessiontui.display import user_line
 
@@ -149,11 +150,22 @@ class AgendaTable(DataTable[Text]):
         if not self._columns or [row.key for row in old] != [row.key for row in rows]:
             self._rebuild()
             return
-        for before, after in zip(old, rows, strict=True):
+        for index, (before, after) in enumerate(zip(old, rows, strict=True)):
+            changed = False
             for column in self._columns:
                 if before.cells[column] != after.cells[column]:
-                    self.update_cell(after.key, column, after.cells[column])
+                    self._set_cell(after.key, column, after.cells[column])
+                    changed = True
+            if changed:
+                self.refresh_row(index)
         self._place_cursor()
+
+    def _set_cell(self, row: str, column: str, value: Text) -> None:
+        # DataTable.update_cell repaints the whole table, which sends the terminal every row
+        # each time one "took" cell ticks over a minute; this repaints only the changed row.
+        # It is update_cell without its refresh() (Textual is pinned, so these stay put).
+        self._data[RowKey(row)][ColumnKey(column)] = value
+        self._update_count += 1
 
     def _layout_for(self, width: int) -> tuple[tuple[str, ...], int]:
         columns = next(columns for least, columns in LAYOUTS if width >= least)
