@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import os
 import random
 import threading
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from sessiontui import store, writer
-from sessiontui.model import Event, Session
-from sessiontui.writer import SessionWriter, describe_error
+from sessiontui.merge import START_MARKER
+from sessiontui.model import AgendaItem, Event, Note, Session
+from sessiontui.writer import SessionWriter, SyncedSession, describe_error, file_identity
 
 WAIT = 10.0
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
@@ -251,3 +253,279 @@ def test_the_writer_imports_no_textual() -> None:
         elif isinstance(node, ast.ImportFrom):
             names.append(node.module or "")
     assert not [name for name in names if name.startswith(("textual", "sessiontui.app"))]
+
+
+# ---------------------------------------------------------------------------- several instances
+
+
+def workshop() -> Session:
+    """A session with one breakout and a notes entry per group, as the note-takers start."""
+    return Session(
+        schema_version=1,
+        title="Two instances",
+        date=dt.date(2023, 2, 16),
+        start=dt.time(13, 0),
+        end=dt.time(16, 0),
+        agenda=[AgendaItem(id="breakout", title="Breakout", kind="breakout", minutes=30)],
+        notes=[Note(item="breakout", group="Group 1"), Note(item="breakout", group="Group 2")],
+    )
+
+
+def with_event(session: Session, text: str, second: int) -> Session:
+    event = Event(at=START + dt.timedelta(seconds=second), kind="broadcast", text=text)
+    return session.model_copy(update={"log": [*session.log, event]})
+
+
+def with_line(session: Session, group: str, line: str) -> Session:
+    notes = [
+        note.model_copy(update={"text": f"{note.text}\n{line}" if note.text else line})
+        if note.group == group
+        else note
+        for note in session.notes
+    ]
+    return session.model_copy(update={"notes": notes})
+
+
+def group_text(session: Session, group: str) -> str:
+    return next(note.text for note in session.notes if note.group == group)
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Path:
+    target = tmp_path / "shared.toml"
+    store.save(target, workshop())
+    return target
+
+
+def instance(path: Path) -> tuple[SessionWriter, SyncedSession]:
+    """One running app on the file: its writer and its screen's session, as loaded."""
+    saver = SessionWriter(path)
+    return saver, SyncedSession(saver.adopt(store.load(path).session))
+
+
+def save(saver: SessionWriter, sync: SyncedSession, session: Session) -> tuple[str, ...]:
+    """What a screen does on a change: submit, write, take the outcome in."""
+    sync.change(session)
+    sync.submit(saver)
+    saver.write_pending()
+    return sync.receive(saver.take_outcome())
+
+
+def test_two_instances_interleaved_lose_nothing(shared: Path) -> None:
+    facilitator, run = instance(shared)
+    note_taker, notes = instance(shared)
+    other_saver, other = instance(shared)
+    for step in range(12):
+        assert save(facilitator, run, with_event(run.session, f"event {step}", step)) == ()
+        assert save(note_taker, notes, with_line(notes.session, "Group 1", f"one {step}")) == ()
+        assert save(other_saver, other, with_line(other.session, "Group 2", f"two {step}")) == ()
+        if step % 3 == 0:
+            # Screens pick others' saves up only now and then, as a timer would.
+            for saver, sync in ((facilitator, run), (note_taker, notes), (other_saver, other)):
+                assert sync.receive(saver.poll()) == ()
+    on_disk = store.load(shared).session
+    assert [event.text for event in on_disk.log] == [f"event {step}" for step in range(12)]
+    assert group_text(on_disk, "Group 1") == "\n".join(f"one {step}" for step in range(12))
+    assert group_text(on_disk, "Group 2") == "\n".join(f"two {step}" for step in range(12))
+    for saver, sync in ((facilitator, run), (note_taker, notes), (other_saver, other)):
+        sync.receive(saver.poll())
+        assert sync.session == on_disk
+
+
+def test_a_writer_that_never_merges_in_still_keeps_the_others_work(shared: Path) -> None:
+    # The plain API: adopt, then submit versions that never include the other's changes.
+    first, second = SessionWriter(shared), SessionWriter(shared)
+    mine = first.adopt(store.load(shared).session).session
+    theirs = second.adopt(store.load(shared).session).session
+    for step in range(5):
+        mine = with_line(with_event(mine, f"first {step}", step), "Group 1", f"first {step}")
+        first.submit(mine)
+        first.write_pending()
+        theirs = with_line(theirs, "Group 2", f"second {step}")
+        second.submit(theirs)
+        second.write_pending()
+    on_disk = store.load(shared).session
+    assert len(on_disk.log) == 5
+    assert group_text(on_disk, "Group 1") == "\n".join(f"first {step}" for step in range(5))
+    assert group_text(on_disk, "Group 2") == "\n".join(f"second {step}" for step in range(5))
+
+
+def test_poll_picks_up_another_instances_save_and_is_a_stat_otherwise(
+    shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher = SessionWriter(shared)
+    watcher.adopt(store.load(shared).session, file_identity(os.stat(shared)))
+    loads: list[Path] = []
+    real_load = store.load
+
+    def counting_load(target: str | Path) -> store.Loaded:
+        loads.append(Path(target))
+        return real_load(target)
+
+    monkeypatch.setattr(store, "load", counting_load)
+    assert watcher.poll() is None
+    assert watcher.poll() is None
+    assert loads == []
+
+    other, sync = instance(shared)
+    save(other, sync, with_event(sync.session, "from the facilitator", 1))
+    loads.clear()
+    version = watcher.poll()
+    assert version is not None and len(loads) == 1
+    assert [event.text for event in version.session.log] == ["from the facilitator"]
+    assert watcher.poll() is None
+    assert len(loads) == 1
+
+
+def test_poll_sees_a_file_saved_unchanged_as_no_change(shared: Path) -> None:
+    watcher = SessionWriter(shared)
+    watcher.adopt(store.load(shared).session)  # identity unknown: the file is read once
+    assert watcher.poll() is None
+    store.save(shared, store.load(shared).session)
+    assert watcher.poll() is None
+
+
+def test_own_saves_come_back_from_take_outcome_not_poll(shared: Path) -> None:
+    saver, sync = instance(shared)
+    sync.change(with_event(sync.session, "x", 1))
+    generation = sync.submit(saver)
+    saver.write_pending()
+    assert saver.poll() is None
+    outcome = saver.take_outcome()
+    assert outcome is not None and outcome.generation == generation
+    assert outcome.conflicts == ()
+    assert saver.take_outcome() is None
+    assert sync.receive(outcome) == () and sync.base is outcome
+
+
+def test_a_hand_broken_file_is_never_overwritten(shared: Path) -> None:
+    saver, sync = instance(shared)
+    broken = b"schema_version = 1\ntitle = \n"
+    shared.write_bytes(broken)
+    sync.change(with_event(sync.session, "while broken", 1))
+    sync.submit(saver)
+    with pytest.raises(store.SessionFileError):
+        saver.write_pending()
+    assert shared.read_bytes() == broken
+    assert saver.pending
+    error = saver.last_error
+    assert error is not None and error.startswith("not overwriting the file, as it does not load")
+    assert "shared.toml:2:" in error
+    assert saver.poll() is None
+    assert saver.poll_error is not None and "shared.toml:2:" in saver.poll_error
+
+    # Someone fixes the file by hand, adding a note; the pending version merges into it.
+    fixed = with_line(workshop(), "Group 2", "typed by hand")
+    shared.write_text(store.dumps(fixed), encoding="utf-8")
+    saver.write_pending()
+    assert saver.last_error is None and not saver.pending
+    on_disk = store.load(shared).session
+    assert [event.text for event in on_disk.log] == ["while broken"]
+    assert group_text(on_disk, "Group 2") == "typed by hand"
+    version = saver.take_outcome()
+    assert version is not None
+    sync.receive(version)
+    assert saver.poll() is None and saver.poll_error is None
+
+
+def test_the_same_note_edited_on_two_screens_keeps_both_and_says_so(shared: Path) -> None:
+    one_saver, one = instance(shared)
+    two_saver, two = instance(shared)
+    assert save(one_saver, one, with_line(one.session, "Group 1", "written on one")) == ()
+    conflicts = save(two_saver, two, with_line(two.session, "Group 1", "written on two"))
+    assert conflicts == (
+        "Group 1's notes for Breakout (text) were edited on two screens at once;"
+        " both texts are kept, marked",
+    )
+    text = group_text(store.load(shared).session, "Group 1")
+    assert "written on one" in text and "written on two" in text and START_MARKER in text
+    assert group_text(two.session, "Group 1") == text
+
+
+def rewritten(session: Session, group: str, text: str) -> Session:
+    notes = [n.model_copy(update={"text": text}) if n.group == group else n for n in session.notes]
+    return session.model_copy(update={"notes": notes})
+
+
+def test_rewriting_a_line_before_hearing_about_its_save_is_no_clash(shared: Path) -> None:
+    # The screen's first save lands, but the screen changes the same line again before it
+    # takes the outcome in: its two versions must not look like two screens' edits.
+    saver, sync = instance(shared)
+    sync.change(rewritten(sync.session, "Group 1", "the room"))
+    sync.submit(saver)
+    saver.write_pending()
+    sync.change(rewritten(sync.session, "Group 1", "the hall"))
+    sync.submit(saver)
+    saver.write_pending()
+    assert sync.receive(saver.take_outcome()) == ()
+    assert group_text(store.load(shared).session, "Group 1") == "the hall"
+    assert group_text(sync.session, "Group 1") == "the hall"
+
+
+def test_another_save_arriving_while_ours_is_in_flight_is_no_clash(shared: Path) -> None:
+    saver, sync = instance(shared)
+    other, other_sync = instance(shared)
+    sync.change(rewritten(sync.session, "Group 1", "the room"))
+    sync.submit(saver)  # not written yet
+    save(other, other_sync, rewritten(other_sync.session, "Group 2", "elsewhere"))
+    assert sync.receive(saver.poll()) == ()  # the other save, without ours
+    saver.write_pending()  # ours lands; its outcome is not taken in yet
+    sync.change(rewritten(sync.session, "Group 1", "the hall"))
+    sync.submit(saver)
+    saver.write_pending()
+    assert sync.receive(saver.take_outcome()) == ()
+    on_disk = store.load(shared).session
+    assert group_text(on_disk, "Group 1") == "the hall"
+    assert group_text(on_disk, "Group 2") == "elsewhere"
+    assert sync.session == on_disk
+
+
+def test_a_poll_that_includes_our_save_is_no_clash_with_later_typing(shared: Path) -> None:
+    saver, sync = instance(shared)
+    other, other_sync = instance(shared)
+    sync.change(rewritten(sync.session, "Group 1", "the room"))
+    sync.submit(saver)
+    saver.write_pending()  # outcome not taken yet
+    save(other, other_sync, rewritten(other_sync.session, "Group 2", "elsewhere"))
+    sync.change(rewritten(sync.session, "Group 1", "the hall"))  # typed, not yet submitted
+    assert sync.receive(saver.poll()) == ()  # has our first save and the other's
+    late = saver.take_outcome()  # our first save's outcome, older than the poll's version
+    assert sync.receive(late) == ()
+    assert group_text(sync.session, "Group 1") == "the hall"
+    assert group_text(sync.session, "Group 2") == "elsewhere"
+    sync.submit(saver)
+    saver.write_pending()
+    assert sync.receive(saver.take_outcome()) == ()
+    assert sync.session == store.load(shared).session
+
+
+def test_a_late_result_older_than_the_base_changes_nothing(shared: Path) -> None:
+    saver, sync = instance(shared)
+    sync.change(with_event(sync.session, "a", 1))
+    sync.submit(saver)
+    saver.write_pending()
+    first = saver.take_outcome()
+    sync.change(with_event(sync.session, "b", 2))
+    sync.submit(saver)
+    saver.write_pending()
+    second = saver.take_outcome()
+    assert sync.receive(second) == ()
+    current = sync.session
+    assert sync.receive(first) == ()
+    assert sync.session is current and sync.base is second
+
+
+def test_the_screens_session_shares_nothing_with_the_writers_versions(shared: Path) -> None:
+    # Screens may change a note in place; the versions the writer merges with must not move.
+    saver, sync = instance(shared)
+    assert sync.session == sync.base.session
+    assert sync.session.notes[0] is not sync.base.session.notes[0]
+    other, other_sync = instance(shared)
+    save(other, other_sync, with_line(other_sync.session, "Group 2", "elsewhere"))
+    version = saver.poll()
+    assert sync.receive(version) == ()
+    assert version is not None and sync.session == version.session
+    assert all(
+        mine is not theirs
+        for mine, theirs in zip(sync.session.notes, version.session.notes, strict=True)
+    )
