@@ -23,7 +23,9 @@ replaced by visible placeholders so they never reach the terminal:
 - The line and paragraph separators U+2028/U+2029 become newlines.
 
 `user_line` additionally turns newlines and tabs into spaces, for one-line places
-such as table cells and titles.
+such as table cells and titles. `safe_cells` is for text a widget lays out itself (the
+notes' text areas): each unsafe character becomes exactly one visible character, so the
+cursor still lines up with the text, which is kept exactly as typed.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Final
 
 from rich.text import Text
 
-__all__ = ["safe_line", "safe_text", "user_line", "user_text"]
+__all__ = ["safe_cells", "safe_line", "safe_text", "user_line", "user_text"]
 
 REPLACEMENT: Final = "\N{REPLACEMENT CHARACTER}"
 
@@ -71,6 +73,23 @@ _UNSAFE_LINE: Final = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f"
     "\ud800-\udfff\ufeff\ufff9-\ufffb]"
 )
+
+
+_CELL_TABLE: Final = {
+    code: (REPLACEMENT if len(text) != 1 or text == "\n" else text)
+    for code, text in _TEXT_TABLE.items()
+}
+_UNSAFE_CELL: Final = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f"
+    "\ud800-\udfff\ufeff\ufff9-\ufffb]"
+)
+
+
+def safe_cells(value: str) -> str:
+    """`value` with every unsafe character replaced by one visible character of one cell."""
+    if _UNSAFE_CELL.search(value) is None:
+        return value
+    return value.translate(_CELL_TABLE)
 
 
 def safe_text(value: str) -> str:
