@@ -17,8 +17,11 @@ from sessiontui.model import Action, AgendaItem, Note, NotesTemplate, Session
 AUTOSAVE_IDLE: Final = dt.timedelta(seconds=1)
 """Typing paused this long is saved: VS Code backs up about a second after typing stops."""
 
-AUTOSAVE_MAX: Final = dt.timedelta(seconds=5)
-"""Continuous typing is still saved this often, so a crash mid-sentence loses little."""
+AUTOSAVE_MAX: Final = dt.timedelta(seconds=1.5)
+"""Continuous typing is still saved this often: a `kill -9` mid-sentence loses under 2 s of it.
+
+The issue asks for "at least every 5 s" and "at most the last 2 seconds lost"; the second is
+the stricter promise, and a save of even a 1.2 MB session takes well under half a second."""
 
 WHOLE_ROOM: Final = ""
 """The group name of notes on the whole room rather than one group."""
@@ -165,5 +168,5 @@ def parse_due(text: str) -> dt.date | None:
 
 
 def autosave_due(first_change: dt.datetime, last_change: dt.datetime) -> dt.datetime:
-    """When unsaved typing must be saved: a second after it stops, or 5 s after it began."""
+    """When unsaved typing must be saved: a second after it stops, or 1.5 s after it began."""
     return min(last_change + AUTOSAVE_IDLE, first_change + AUTOSAVE_MAX)
