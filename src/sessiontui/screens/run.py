@@ -229,7 +229,7 @@ class RunScreen(ControlledScreen):
         self.problems = ()
         session = overview.session
         self.session, self.state, self.zone = session, None, schedule.session_zone(session)
-        self.saver.open(self.path)
+        self.saver.open(self.path, session)
         self.locked = overview.read_only or ("finished" if overview.status == "finished" else None)
         self.refresh_bindings()
         self.overview = overview
@@ -244,6 +244,12 @@ class RunScreen(ControlledScreen):
     def _start_ticking(self) -> None:
         self.tick()
         self._ticker = self.set_interval(1, self.tick, name="tick")
+
+    @on(SaveStatus.Merged)
+    def _merged(self, message: SaveStatus.Merged) -> None:
+        """Another screen's save (a note-taker's, say) came in: carry on from the merge."""
+        self.session = message.session
+        self.tick()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

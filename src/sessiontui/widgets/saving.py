@@ -1,14 +1,20 @@
-"""Saving the live session, and the warning line shown while a save is failing.
+"""Saving a screen's session, merging in other screens' saves, and the line shown when it fails.
 
-`SaveStatus` owns the screen's `writer.SessionWriter`: `submit` hands it a new version and
-starts a thread worker that writes it at once; a failure shows "Not saved: <reason>;
-retrying" and tries again on a timer, with the session kept in memory and the file left as
-it was. When the widget goes (the screen closes, the app quits) it writes whatever is still
-pending, synchronously, so nothing is lost.
+`SaveStatus` owns the screen's `writer.SessionWriter` and its `writer.SyncedSession`: `submit`
+hands over a new version and starts a thread worker that merges it into the file and writes
+it at once; a failure shows "Not saved: <reason>; retrying" and tries again on a timer, with
+the session kept in memory and the file left as it was. Every `writer.POLL_SECONDS` a worker
+looks at the file (one stat) and reads it only when another instance saved. Whatever comes
+in (another instance's save, or this screen's own save with theirs merged into it) is merged
+into the screen's session on the UI thread, and when that changes it the screen hears of it
+by `SaveStatus.Merged`, with a sentence per notes entry two screens edited at once. When the
+widget goes (the screen closes, the app quits) it writes whatever is still pending,
+synchronously, so nothing is lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -23,7 +29,7 @@ from sessiontui.display import safe_line, user_line
 
 if TYPE_CHECKING:
     from sessiontui.model import Session
-    from sessiontui.writer import SessionWriter
+    from sessiontui.writer import DiskVersion, SessionWriter, SyncedSession
 
 RETRY_SECONDS: Final = 5.0
 """How long after a failed save it is tried again (any new change tries at once)."""
@@ -41,20 +47,44 @@ class SaveStatus(Static):
     class Failed(Message):
         """A save worker could not write; the version stays pending."""
 
+    class Arrived(Message):
+        """A worker found a new version of the file: one this screen saved, or another's."""
+
+        def __init__(self, version: DiskVersion) -> None:
+            super().__init__()
+            self.version = version
+
+    class Merged(Message):
+        """The screen's session changed because another screen's save was merged into it."""
+
+        def __init__(self, session: Session, conflicts: tuple[str, ...]) -> None:
+            super().__init__()
+            self.session = session
+            self.conflicts = conflicts
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.writer: SessionWriter | None = None
+        self.sync: SyncedSession | None = None
+        self.before_merge: Callable[[], None] | None = None
+        """Called on the UI thread just before a merge, to put unsaved typing into the session."""
+        self.after_merge: Callable[[Session, tuple[str, ...]], None] | None = None
+        """Called instead of posting `Merged`, in the same call as the merge: a screen showing
+        typing needs no keystroke to land between the merge and showing its result."""
         self._retry: Timer | None = None
 
     def on_mount(self) -> None:
         self.display = False
 
-    def open(self, path: Path) -> None:
-        """Write to this file from now on (the first time the session loads)."""
+    def open(self, path: Path, session: Session | None = None) -> None:
+        """Save to this file from now on, merging with others from `session`, as loaded."""
         if self.writer is None:
-            from sessiontui.writer import SessionWriter
+            from sessiontui.writer import POLL_SECONDS, SessionWriter, SyncedSession
 
             self.writer = SessionWriter(path)
+            if session is not None:
+                self.sync = SyncedSession(self.writer.adopt(session))
+                self.set_interval(POLL_SECONDS, self._poll, name="poll file")
 
     @property
     def pending(self) -> bool:
@@ -65,7 +95,11 @@ class SaveStatus(Static):
         """Save this version now, off the UI thread."""
         if self.writer is None:
             return
-        self.writer.submit(session)
+        if self.sync is not None:
+            self.sync.change(session)
+            self.sync.submit(self.writer)
+        else:
+            self.writer.submit(session)
         self._save()
 
     @work(thread=True, group="save", exit_on_error=False)
@@ -79,6 +113,39 @@ class SaveStatus(Static):
             self.post_message(self.Failed())
         else:
             self.post_message(self.Saved())
+        outcome = writer.take_outcome()
+        if outcome is not None:
+            self.post_message(self.Arrived(outcome))
+
+    def _poll(self) -> None:
+        if self.writer is not None and self.sync is not None:
+            self._look()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _look(self) -> None:
+        writer = self.writer
+        version = writer.poll() if writer is not None else None
+        if version is not None:
+            self.post_message(self.Arrived(version))
+
+    @on(Arrived)
+    def _arrived(self, message: Arrived) -> None:
+        self.receive(message.version)
+
+    def receive(self, version: DiskVersion | None) -> None:
+        """Merge a version of the file into the screen's session; say so if that changed it."""
+        sync = self.sync
+        if sync is None or version is None:
+            return
+        if self.before_merge is not None:
+            self.before_merge()
+        before = sync.session
+        conflicts = sync.receive(version)
+        if sync.session is not before or conflicts:
+            if self.after_merge is not None:
+                self.after_merge(sync.session, conflicts)
+            else:
+                self.post_message(self.Merged(sync.session, conflicts))
 
     @on(Saved)
     def _saved(self) -> None:
@@ -108,6 +175,8 @@ class SaveStatus(Static):
             self._show()
             return describe_error(error)
         self._show()
+        if self.sync is not None:
+            self.sync.receive(self.writer.take_outcome())
         return None
 
     def _show(self) -> None:
