@@ -62,9 +62,16 @@ class SessionApp(App[None]):
         clock: Callable[[], datetime],
         config: UserConfig | None,
         exit_on_load_error: bool = False,
+        mode: str = "run",
+        item: str | None = None,
+        group: str | None = None,
     ) -> None:
         super().__init__()
         self.session_path = session_path
+        self.mode = mode
+        self.item = item
+        self.group = group
+        self._quit_unsaved = False
         self.exit_on_load_error = exit_on_load_error
         self.load_problems: list[str] = []
         self.folder = folder
@@ -89,6 +96,49 @@ class SessionApp(App[None]):
         if self.config is None:
             self._load_config()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._catch_signals()
+
+    def _catch_signals(self) -> None:
+        """Save, then exit, on SIGTERM and SIGHUP: the terminal window closing must lose nothing."""
+        import asyncio
+        import contextlib
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            # Not possible off the main thread (some test runners) or without such a signal.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.save_and_exit)
+
+    def save_everything(self) -> list[str]:
+        """Save what every open screen holds, on this thread; returns why saves failed."""
+        problems: list[str] = []
+        for screen in reversed(self.screen_stack):
+            save_now = getattr(screen, "save_now", None)
+            if callable(save_now):
+                problem = save_now()
+                if isinstance(problem, str):
+                    problems.append(problem)
+        return problems
+
+    def save_and_exit(self) -> None:
+        """Save everything, then exit (a signal: no time to ask)."""
+        self.save_everything()
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """Quit once everything is saved; if a save fails, a second ctrl+q quits anyway."""
+        problems = self.save_everything()
+        if problems and not self._quit_unsaved:
+            self._quit_unsaved = True
+            self.notify(
+                safe_line(f"Not saved: {problems[0]}. Press ctrl+q again to quit without it."),
+                title="Not quitting yet",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.exit()
 
     @work(thread=True, exclusive=True, group="config")
     def _load_config(self) -> None:
@@ -152,6 +202,10 @@ class SessionApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         # Only the screen in use is imported, to keep startup light.
+        if self.session_path is not None and self.mode == "notes":
+            from sessiontui.screens.notes import NotesScreen
+
+            return NotesScreen(self.session_path, self.clock, item=self.item, group=self.group)
         if self.session_path is not None:
             from sessiontui.screens.run import RunScreen
 
@@ -190,13 +244,17 @@ def make_app(
     clock: Callable[[], datetime] = utc_now,
     config: UserConfig | None = None,
     exit_on_load_error: bool = False,
+    mode: str = "run",
+    item: str | None = None,
+    group: str | None = None,
 ) -> SessionApp:
     """The app: the run screen of `session_path` if given, else the home screen of `folder`.
 
     `clock` returns the current time as an aware datetime; tests pass a fixed one. Without
     `config`, the user's settings file is read in a worker once the app is up. With
     `exit_on_load_error`, a session file that fails to load ends the app with code 2 and its
-    problems in `load_problems`, for the command line to print.
+    problems in `load_problems`, for the command line to print. `mode` "notes" opens the
+    note-taker's screen instead of the run screen, on `item` and `group` when given.
     """
     return SessionApp(
         session_path=session_path,
@@ -204,4 +262,7 @@ def make_app(
         clock=clock,
         config=config,
         exit_on_load_error=exit_on_load_error,
+        mode=mode,
+        item=item,
+        group=group,
     )

@@ -119,6 +119,18 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("file", type=Path, metavar="FILE")
     run.set_defaults(handler=_run)
+
+    notes = commands.add_parser(
+        "notes",
+        help="take notes for a breakout group",
+        description="The note-taker's view of one session file: a group picker, the room's "
+        "current item and its time left, and the notes pane shaped by the item's template. "
+        "Several can run on one file beside the facilitator's `run`; saves are merged.",
+    )
+    notes.add_argument("file", type=Path, metavar="FILE")
+    notes.add_argument("--item", metavar="ID", help="agenda item id (default: the room's current)")
+    notes.add_argument("--group", metavar="NAME", help='group name, e.g. "Group 2"')
+    notes.set_defaults(handler=_notes)
     return parser
 
 
@@ -281,7 +293,27 @@ def _first_problem(error: SessionFileError, path: Path) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    return _open_session(args.file, mode="run")
+
+
+def _notes(args: argparse.Namespace) -> int:
     path: Path = args.file
+    if args.item is not None:
+        from sessiontui import store
+
+        try:
+            session = store.load(path).session
+        except store.SessionFileError as error:
+            return _fail(str(error))
+        ids = [item.id for item in session.agenda]
+        if args.item not in ids:
+            return _fail_line(f"{path}: no agenda item has id {args.item!r}: {', '.join(ids)}")
+    return _open_session(path, mode="notes", item=args.item, group=args.group)
+
+
+def _open_session(
+    path: Path, *, mode: str, item: str | None = None, group: str | None = None
+) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # No terminal to show the app in: report a bad file the way `check` does.
         from sessiontui import store
@@ -294,7 +326,14 @@ def _run(args: argparse.Namespace) -> int:
 
     # The app checks the file itself, after its first frame: checking here first would
     # import pydantic before anything is on screen. It exits with code 2 if the file is bad.
-    app = make_app(session_path=path, folder=path.parent, exit_on_load_error=True)
+    app = make_app(
+        session_path=path,
+        folder=path.parent,
+        exit_on_load_error=True,
+        mode=mode,
+        item=item,
+        group=group,
+    )
     app.run()
     if app.load_problems:
         return _fail("\n".join(app.load_problems))

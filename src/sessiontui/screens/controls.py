@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 from rich.text import Text
@@ -81,6 +82,8 @@ class ControlledScreen(Screen[None]):
         _key("m", "mute", "Bell", "Turn the bell at zero off or on"),
         _key("h", "hide_reminders", "Hide", "Hide or show the ways of working", REMINDERS),
         _key("p", "pin_reminder", "Pin", "Pin the highlighted way of working, or unpin", REMINDERS),
+        _key("o", "notes", "Notes", "Take notes for the current item's groups"),
+        _key("c", "commitments", "Commitments", "Note each person's one practical thing"),
         _key("escape", "leave", "Sessions", "Return to the list of sessions"),
         _key("ctrl+r", "reload", "Reload", "Read the session file again", show=False),
     ]
@@ -91,6 +94,7 @@ class ControlledScreen(Screen[None]):
     """The pinned way of working (p), or None while they rotate."""
 
     # Kept by the subclass.
+    path: Path
     clock: Callable[[], datetime]
     session: Session | None
     state: RunState | None
@@ -247,6 +251,34 @@ class ControlledScreen(Screen[None]):
     def action_pin_reminder(self) -> None:
         """Pin the highlighted way of working (stops the rotation), or unpin it."""
         self.pinned = None if self.pinned is not None else self._highlighted
+
+    def _current_item_id(self) -> str | None:
+        state = self.state
+        if state is None or state.current is None:
+            return None
+        return state.items[state.current].item.id
+
+    def action_notes(self) -> None:
+        """Take notes for the current item's groups (before the start: the first that takes any)."""
+        from sessiontui.screens.notes import NotesScreen
+
+        if self.session is not None:
+            self.saver.flush()
+            screen = NotesScreen(self.path, self.clock, item=self._current_item_id())
+            self.app.push_screen(screen)
+
+    def action_commitments(self) -> None:
+        """Note each person's one practical thing."""
+        from sessiontui.screens.commitments import CommitmentsScreen
+
+        if self.session is not None:
+            self.saver.flush()
+            screen = CommitmentsScreen(self.path, self.clock, item=self._current_item_id())
+            self.app.push_screen(screen)
+
+    def save_now(self) -> str | None:
+        """Save what is pending on this thread (quitting, a signal); returns why it failed."""
+        return self.saver.flush()
 
     def action_help(self) -> None:
         """Show every key of this screen."""

@@ -1,0 +1,195 @@
+"""Commitments: "one practical thing you're going to do", one line per person, into `[[actions]]`.
+
+A form (who, what, an optional due date) and the list so far. Each commitment is saved as soon
+as it is added, merged with other screens' saves like everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+
+from sessiontui.display import safe_line, user_line
+from sessiontui.widgets.saving import SaveStatus
+
+if TYPE_CHECKING:
+    from sessiontui.model import Session
+
+
+class CommitmentsScreen(Screen[None]):
+    """The participants' commitments: add one per person, see them all, remove a mistake."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "add", "Add", tooltip="Add this commitment", id="commitments.add"),
+        Binding(
+            "delete",
+            "remove",
+            "Remove",
+            tooltip="Remove the highlighted commitment",
+            id="commitments.remove",
+        ),
+        Binding("escape", "leave", "Back", tooltip="Back, once saved", id="commitments.leave"),
+    ]
+
+    class Loaded(Message):
+        """The worker read the session file."""
+
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class Failed(Message):
+        """The worker could not read the session file."""
+
+        def __init__(self, problems: list[str]) -> None:
+            super().__init__()
+            self.problems = problems
+
+    def __init__(
+        self, path: Path, clock: Callable[[], datetime], *, item: str | None = None
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.clock = clock
+        self.item_id = item
+        self.session: Session | None = None
+        self.saver = SaveStatus(id="saving")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            Text("One practical thing you're going to do", style="bold"), id="ask", markup=False
+        )
+        with Horizontal(id="form"):
+            yield Select[str]([], prompt="Who", id="who", compact=True)
+            yield Input(placeholder="What they will do", id="what", compact=True)
+            yield Input(placeholder="Due (YYYY-MM-DD, optional)", id="due", compact=True)
+            yield Button("Add", id="add", compact=True)
+        yield Static(id="form-problem", markup=False)
+        yield self.saver
+        yield DataTable[Text](id="actions", cursor_type="row", zebra_stripes=True)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.title = "Commitments"
+        self.query_one("#form-problem").display = False
+        table = self.query_one("#actions", DataTable)
+        for heading in ("Who", "What", "Due", "Status"):
+            table.add_column(heading, key=heading.lower())
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        from sessiontui import store
+
+        try:
+            loaded = store.load(self.path)
+        except Exception as error:  # shown on screen, never as a traceback
+            from sessiontui.screens.run import load_problems
+
+            self.post_message(self.Failed(load_problems(error)))
+            return
+        if loaded.read_only:
+            self.post_message(self.Failed([loaded.read_only]))
+            return
+        self.post_message(self.Loaded(loaded.session))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._problem("; ".join(message.problems))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.session = message.session
+        self.sub_title = safe_line(message.session.title)
+        self.saver.open(self.path, message.session)
+        names = [p.name for p in message.session.participants if not p.absent]
+        self.query_one("#who", Select).set_options([(user_line(n), n) for n in names])
+        self._show_actions()
+        self.query_one("#who", Select).focus()
+
+    def _show_actions(self) -> None:
+        table = self.query_one("#actions", DataTable)
+        table.clear()
+        session = self.session
+        if session is None:
+            return
+        for action in session.actions:
+            table.add_row(
+                user_line(action.who),
+                user_line(action.what),
+                Text(action.due.isoformat() if action.due else ""),
+                Text(action.status),
+            )
+
+    def _problem(self, text: str | None) -> None:
+        widget = self.query_one("#form-problem", Static)
+        widget.display = text is not None
+        if text is not None:
+            widget.update(user_line(text))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#add")
+    def action_add(self) -> None:
+        """Add the commitment in the form, and save it."""
+        from sessiontui import notes
+
+        session = self.session
+        if session is None:
+            return
+        who = self.query_one("#who", Select).value
+        what = self.query_one("#what", Input)
+        due = self.query_one("#due", Input)
+        try:
+            when = notes.parse_due(due.value)
+            updated = notes.with_action(
+                session, who if isinstance(who, str) else "", what.value, when, self.item_id
+            )
+        except ValueError as error:
+            self._problem(str(error))
+            return
+        self._problem(None)
+        self.session = updated
+        self.saver.submit(updated)
+        self._show_actions()
+        what.value = due.value = ""
+        self.query_one("#who", Select).focus()
+
+    def action_remove(self) -> None:
+        """Remove the highlighted commitment (a mistake), and save."""
+        from sessiontui import notes
+
+        table = self.query_one("#actions", DataTable)
+        if self.session is None or not self.session.actions or not table.has_focus:
+            return
+        self.session = notes.without_action(self.session, table.cursor_row)
+        self.saver.submit(self.session)
+        self._show_actions()
+
+    @on(SaveStatus.Merged)
+    def _merged(self, message: SaveStatus.Merged) -> None:
+        self.session = message.session
+        self._show_actions()
+
+    def save_now(self) -> str | None:
+        """Save everything on this thread (quitting, a signal); returns why it failed, or None."""
+        return self.saver.flush()
+
+    def action_leave(self) -> None:
+        """Back to the screen before, once saved."""
+        problem = self.saver.flush()
+        if problem is not None:
+            self.notify(safe_line(f"Not saved yet ({problem})"), severity="warning", markup=False)
+            return
+        self.dismiss()
