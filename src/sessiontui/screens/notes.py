@@ -91,6 +91,7 @@ class NotesScreen(Screen[None]):
         self._autosave: Timer | None = None
         self._pane: NotesPane | None = None
         self._choices_drawn: object = None
+        self._now_shown: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -259,7 +260,10 @@ class NotesScreen(Screen[None]):
 
     def _focus_first_area(self) -> None:
         if self._pane is not None and self._pane.fields:
-            self._pane.area(self._pane.fields[0].name).focus()
+            area = self._pane.area(self._pane.fields[0].name)
+            # At the end: a note-taker coming back to a group's notes carries on from there.
+            area.move_cursor(area.document.end)
+            area.focus()
 
     def _show_members(self) -> None:
         from sessiontui import notes
@@ -282,17 +286,19 @@ class NotesScreen(Screen[None]):
         if self.first_unsaved is None:
             self.first_unsaved = now
         self.last_typed = now
-        due = notes.autosave_due(self.first_unsaved, now)
-        if self._autosave is not None:
-            self._autosave.stop()
-        self._autosave = self.set_timer(
-            max(0.0, (due - now).total_seconds()), self.autosave_if_due, name="autosave"
-        )
+        if self._autosave is None:
+            # One timer per burst of typing, not one per key: when it fires,
+            # autosave_if_due sets the next one if typing went on meanwhile.
+            due = notes.autosave_due(self.first_unsaved, now)
+            self._autosave = self.set_timer(
+                max(0.0, (due - now).total_seconds()), self.autosave_if_due, name="autosave"
+            )
 
     def autosave_if_due(self) -> None:
         """Save the typing if `notes.autosave_due` has come, by the screen's clock."""
         from sessiontui import notes
 
+        self._autosave = None
         if self.first_unsaved is None or self.last_typed is None:
             return
         due = notes.autosave_due(self.first_unsaved, self.last_typed)
@@ -369,7 +375,10 @@ class NotesScreen(Screen[None]):
             line.append(f" · {count.text} · {count.label}", style="bold")
             if item.id != self.item_id:
                 line.append("  (notes are for another item: ctrl+n follows the room)", "dim")
-        self.query_one("#now", Static).update(line)
+        if line != self._now_shown:
+            # Only when it changed: a repaint a second of an unchanged line costs idle CPU.
+            self._now_shown = line
+            self.query_one("#now", Static).update(line)
         self._show_choices()
 
     # ------------------------------------------------------------------ other screens

@@ -14,6 +14,7 @@ synchronously, so nothing is lost.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -72,6 +73,8 @@ class SaveStatus(Static):
         """Called instead of posting `Merged`, in the same call as the merge: a screen showing
         typing needs no keystroke to land between the merge and showing its result."""
         self._retry: Timer | None = None
+        self._polled: object = None
+        """The file's stat when it was last looked at, so an unchanged file is not read."""
 
     def on_mount(self) -> None:
         self.display = False
@@ -118,8 +121,20 @@ class SaveStatus(Static):
             self.post_message(self.Arrived(outcome))
 
     def _poll(self) -> None:
-        if self.writer is not None and self.sync is not None:
-            self._look()
+        writer = self.writer
+        if writer is None or self.sync is None:
+            return
+        # One stat here, on the UI thread, and a worker only when the file changed: starting
+        # a thread twice a second would cost more idle CPU than everything else on screen.
+        try:
+            info = os.stat(writer.path)
+            seen: object = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        except OSError:
+            seen = None
+        if seen is not None and seen == self._polled:
+            return
+        self._polled = seen
+        self._look()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _look(self) -> None:
