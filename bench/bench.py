@@ -15,6 +15,7 @@ import fcntl
 import math
 import os
 import random
+import select
 import selectors
 import signal
 import statistics
@@ -104,6 +105,7 @@ class Options:
     runs: int
     io_runs: int
     seconds: float
+    keys: int
     session: Path
     home: Path
     """An empty folder standing in for the user's config, data and state folders."""
@@ -242,13 +244,15 @@ def large_session() -> Session:
     words = VOCABULARY.split()
 
     def prose(count: int) -> str:
+        # Paragraphs of about six sentences, as people type notes.
         sentences = []
         while count > 0:
             length = min(count, rng.randint(8, 20))
             sentence = " ".join(rng.choice(words) for _ in range(length))
             sentences.append(sentence.capitalize() + ".")
             count -= length
-        return " ".join(sentences)
+        paragraphs = [" ".join(sentences[i : i + 6]) for i in range(0, len(sentences), 6)]
+        return "\n\n".join(paragraphs)
 
     names = [f"Participant {number:02d}" for number in range(80)]
     groups = [
@@ -531,7 +535,164 @@ def live_screen(options: Options) -> list[Row]:
     ]
 
 
-ROWS: list[RowFunction] = [startup, save_and_load, live_screen]
+TYPED = "QXZJKVWY"
+"""Letters typed in the latency test: none is in the large session's prose, so seeing one on
+the terminal after typing it means the keystroke reached the screen."""
+KEYS_IN_BURST = 2000
+"""Keys written at once for the throughput test, the last a marker to wait for."""
+
+
+BURST_END = b"@"
+"""The last key of the burst; typed nowhere else, so seeing it means the burst is on screen."""
+
+
+def _burst_keys() -> bytes:
+    """KEYS_IN_BURST keys of typing: words, spaces and a new paragraph now and then."""
+    rng = random.Random(7)
+    words = VOCABULARY.split()
+    typed = ""
+    while len(typed) < KEYS_IN_BURST - 1:
+        typed += rng.choice(words) + ("\r" if rng.random() < 0.02 else " ")
+    return typed[: KEYS_IN_BURST - 1].encode() + BURST_END
+
+
+def _read_until(terminal: Terminal, wanted: bytes, deadline: float) -> bool:
+    """Read the terminal until `wanted` appears in what it writes; False at the deadline."""
+    seen = b""
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([terminal.master], [], [], left)
+        if not ready:
+            continue
+        try:
+            data = os.read(terminal.master, 65536)
+        except OSError:
+            return False
+        if not data:
+            return False
+        terminal.read += len(data)
+        seen = (seen + data)[-4096:]
+        if wanted in seen:
+            return True
+    return False
+
+
+def _drain_now(terminal: Terminal) -> None:
+    """Read whatever the terminal already holds, without waiting."""
+    while select.select([terminal.master], [], [], 0)[0]:
+        try:
+            if not os.read(terminal.master, 65536):
+                return
+        except OSError:
+            return
+
+
+def notes_typing(options: Options) -> list[Row]:
+    """Typing into the notes pane of a 1.2 MB session, beside a bare TextArea with the same text.
+
+    Latency: one key at a time, at a fast typist's pace, alternating between the two apps,
+    from writing the key to the terminal until the terminal receives the frame showing it.
+    Throughput: a burst of keys written at once, until the last one is on screen. Idle CPU:
+    both apps left alone, the cursor blinking, over the window.
+    """
+    from sessiontui import store
+    from sessiontui.config import UserConfig
+
+    print(f"notes typing: latency, a {KEYS_IN_BURST}-key burst, then idle...", file=sys.stderr)
+    session = large_session()
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
+        folder = Path(name)
+        path = folder / "large.toml"
+        store.save(path, session)
+        first = session.notes[0]
+        (folder / "notes.txt").write_text(first.see, encoding="utf-8")
+        settings = folder / "home" / "config" / "sessiontui" / "config.toml"
+        store.save_config(UserConfig(bell=False), settings)
+        env = _child_env(folder / "home")
+        commands = {
+            "bare TextArea": [
+                sys.executable, str(BENCH / "bare_textarea.py"), str(folder / "notes.txt")
+            ],
+            "sessiontui notes": [
+                sys.executable, "-m", "sessiontui", "notes", str(path),
+                "--item", first.item, "--group", first.group,
+            ],
+        }  # fmt: skip
+        terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
+        selector = selectors.DefaultSelector()
+        try:
+            for terminal in terminals:
+                selector.register(terminal.master, selectors.EVENT_READ, terminal)
+            _drain(selector, WARMUP)
+            for terminal in terminals:
+                selector.unregister(terminal.master)
+                if not terminal.alive():
+                    tail = terminal.tail.decode("utf-8", "replace")
+                    raise SystemExit(f"bench: {terminal.name} did not start; it wrote:\n{tail}")
+            latency: list[list[float]] = [[], []]
+            for number in range(options.keys):
+                letter = TYPED[number % len(TYPED)].encode()
+                for index, terminal in enumerate(terminals):
+                    _drain_now(terminal)
+                    sent = time.perf_counter()
+                    os.write(terminal.master, letter)
+                    if _read_until(terminal, letter, time.monotonic() + 2):
+                        latency[index].append((time.perf_counter() - sent) * 1000)
+                    time.sleep(0.06)  # a fast typist's pace between keys, not a measurement
+            burst = [0.0, 0.0]
+            burst_keys = _burst_keys()
+            for index, terminal in enumerate(terminals):
+                time.sleep(1)  # let the last autosave and repaint pass
+                _drain_now(terminal)
+                sent = time.perf_counter()
+                os.write(terminal.master, burst_keys)
+                if _read_until(terminal, BURST_END, time.monotonic() + 60):
+                    burst[index] = KEYS_IN_BURST / (time.perf_counter() - sent)
+            for terminal in terminals:
+                selector.register(terminal.master, selectors.EVENT_READ, terminal)
+            _drain(selector, 3)
+            cpu = [terminal.cpu_seconds() for terminal in terminals]
+            started = time.monotonic()
+            _drain(selector, options.seconds)
+            elapsed = time.monotonic() - started
+            idle = [
+                (terminal.cpu_seconds() - before) / elapsed * 100
+                for terminal, before in zip(terminals, cpu, strict=True)
+            ]
+        finally:
+            _stop(terminals, selector)
+            selector.close()
+    size = len(store.dumps(session).encode()) / 1_000_000
+
+    def spread(values: list[float]) -> str:
+        if not values:
+            return "n/a (no key seen on screen)"
+        return f"p50 {_percentile(values, 0.5):.1f} ms, p95 {_percentile(values, 0.95):.1f} ms"
+
+    (bare_latency, our_latency), (bare_rate, our_rate) = latency, burst
+    our_p95 = _percentile(our_latency, 0.95) if our_latency else math.inf
+    return [
+        Row(
+            f"keystroke to frame, notes pane of a {size:.1f} MB session ({options.keys} keys)",
+            f"bare TextArea {spread(bare_latency)}; sessiontui {spread(our_latency)}",
+            "p95 ≤ 22 ms (a 60 fps frame + 5 ms)",
+            our_p95 <= 22,
+        ),
+        Row(
+            f"typing throughput, a {KEYS_IN_BURST}-key burst into the notes pane",
+            f"bare TextArea {bare_rate:,.0f} keys/s; sessiontui {our_rate:,.0f} keys/s",
+            "≥ 1,000 keys/s",
+            our_rate >= 1000,
+        ),
+        Row(
+            f"idle CPU, notes pane focused, cursor blinking (over {elapsed:.0f} s)",
+            f"bare TextArea {idle[0]:.2f}%; sessiontui {idle[1]:.2f}%",
+            "≤ 0.8%",
+            idle[1] <= 0.8,
+        ),
+    ]
+
+
+ROWS: list[RowFunction] = [startup, save_and_load, live_screen, notes_typing]
 """Each function measures one thing and returns its rows; add new measurements here."""
 
 
@@ -564,6 +725,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="processes per app for startup")
     parser.add_argument("--io-runs", type=int, default=10, help="runs of each save and load")
+    parser.add_argument("--keys", type=int, default=200, help="keys typed for the latency row")
     parser.add_argument(
         "--seconds",
         type=float,
@@ -586,7 +748,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         home = Path(folder) / "home"
         home.mkdir()
         session = _example_session(Path(folder))
-        options = Options(args.runs, args.io_runs, args.seconds, session, home)
+        options = Options(args.runs, args.io_runs, args.seconds, args.keys, session, home)
         rows = [row for function in chosen for row in function(options)]
     print("| Measure | Result | Target | Met |")
     print("|---|---|---|---|")
