@@ -310,3 +310,41 @@ async def test_a_broken_file_is_said_on_screen(tmp_path: Path) -> None:
         problem = app.screen.query_one("#notes-problems", Static)
         assert problem.display
         assert "broken.toml:" in str(problem.render())
+
+
+async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
+    workshop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    clock = FakeClock(START)
+    before = workshop.read_bytes()
+    real_save = store.save
+
+    def disk_full(path: Path, session: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    async with notes_app(workshop, clock, item="coffee-trial", group="Group 1") as (
+        app,
+        pilot,
+        screen,
+    ):
+        monkeypatch.setattr(store, "save", disk_full)
+        await type_into(pilot, screen.query_one("#field-text", TextArea), "keep me")
+        screen.save_typing()
+        await settle(pilot)
+        banner = screen.query_one("#saving", Static)
+        assert banner.display
+        assert "Not saved: No space left on device; retrying" in str(banner.render())
+        assert workshop.read_bytes() == before  # the file on disk untouched
+        assert screen.query_one("#field-text", TextArea).text == "keep me"
+        # Quitting while it fails asks first...
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        # ...and once the disk has room again, the retry saves it.
+        monkeypatch.setattr(store, "save", real_save)
+        screen.saver.retry()
+        await settle(pilot)
+        assert not banner.display
+    assert on_disk(workshop, "coffee-trial", "Group 1")["text"] == "keep me"
