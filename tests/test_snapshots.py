@@ -145,3 +145,53 @@ def test_run_screen_80x24(
 ) -> None:
     app = make_app(session_path=write_session(tmp_path, log), clock=at(now), config=UserConfig())
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+EMPATHY = [
+    *COFFEE,
+    {"at": START + dt.timedelta(minutes=25), "kind": "next"},
+    {"at": START + dt.timedelta(minutes=45), "kind": "next"},
+]
+NOTES_SESSION: dict[str, Any] = {
+    "groups": [
+        {"item": "empathy", "name": "Group 1", "members": ["Amira Patel", "Ben Clarke"]},
+        {"item": "empathy", "name": "Group 2", "members": ["Dev Sharma"]},
+    ],
+    "notes": [
+        {
+            "item": "empathy",
+            "group": "Group 1",
+            "edited": START + dt.timedelta(minutes=50),
+            "see": "Leaflets about services [bold]nobody[/] reads\nLong queues",
+            "hear": "Jargon; 'you're not eligible'",
+            "think_feel": "Passed from pillar to post",
+        }
+    ],
+}
+
+
+async def _still_cursor(pilot: Any) -> None:
+    """Settle, then stop the text cursor blinking, so the picture does not depend on timing."""
+    from textual.widgets import TextArea
+
+    await settle(pilot)
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_notes_screen_empathy_map(
+    snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    path = tmp_path / "2023-02-16-workshop-2.toml"
+    session = {**SESSION, **NOTES_SESSION, "log": EMPATHY}
+    path.write_text(tomli_w.dumps(session), encoding="utf-8")
+    app = make_app(
+        session_path=path,
+        clock=at(START + dt.timedelta(minutes=52, seconds=30)),
+        config=UserConfig(),
+        mode="notes",
+        group="Group 1",
+    )
+    assert snap_compare(app, terminal_size=size, run_before=_still_cursor)

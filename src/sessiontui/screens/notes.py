@@ -372,7 +372,12 @@ class NotesScreen(Screen[None]):
             item = state.items[state.current].item
             line.append("Now: ", style="bold")
             line.append_text(user_line(item.title))
-            line.append(f" · {count.text} · {count.label}", style="bold")
+            if count.phase == "overtime":
+                line.append(f" · {count.label}", style="bold")
+            else:
+                line.append(f" · {count.text} left", style="bold")
+                if count.label:
+                    line.append(f" · {count.label}", style="bold")
             if item.id != self.item_id:
                 line.append("  (notes are for another item: ctrl+n follows the room)", "dim")
         if line != self._now_shown:
