@@ -10,10 +10,13 @@ import ast
 import datetime as dt
 import os
 import random
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from sessiontui import store, writer
 from sessiontui.merge import START_MARKER
@@ -529,3 +532,91 @@ def test_the_screens_session_shares_nothing_with_the_writers_versions(shared: Pa
         mine is not theirs
         for mine, theirs in zip(sync.session.notes, version.session.notes, strict=True)
     )
+
+
+SCREEN_STEPS = ("type", "rewrite", "event", "save", "look")
+"""What a screen mostly does: change its session, save (submit and write), poll and merge."""
+SINGLE_STEPS = ("submit", "write", "take", "poll", "deliver")
+"""The parts of a save or a poll alone, so one can land or arrive at any point in between."""
+STEPS = st.lists(
+    st.tuples(st.integers(0, 1), st.sampled_from([*SCREEN_STEPS, *SINGLE_STEPS])),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(STEPS)
+# The orders that need the exact base, which random steps reach only now and then: a save
+# lands and the screen rewrites the line before the result arrives, with or without another
+# screen's save arriving while its own is in flight.
+@example([(0, "rewrite"), (0, "save"), (0, "rewrite"), (0, "take"), (0, "deliver")])
+@example([(0, "rewrite"), (0, "save"), (0, "rewrite"), (0, "save"), (0, "look")])
+@example(
+    [
+        (0, "rewrite"),
+        (0, "submit"),
+        (1, "event"),
+        (1, "save"),
+        (0, "look"),
+        (0, "write"),
+        (0, "rewrite"),
+        (0, "save"),
+        (0, "take"),
+        (0, "deliver"),
+    ]
+)
+def test_two_screens_in_any_order_never_clash_with_themselves_or_lose_anything(
+    steps: list[tuple[int, str]],
+) -> None:
+    # Each screen edits only its own group's notes (typing on, or rewriting its last line)
+    # and appends events; saves, polls and their results happen and arrive in any order.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "shared.toml"
+        store.save(path, workshop())
+        screens = [instance(path), instance(path)]
+        texts = ["", ""]
+        inbox: list[list[writer.DiskVersion]] = [[], []]
+        events: list[str] = []
+
+        def receive(who: int, version: writer.DiskVersion | None) -> None:
+            sync = screens[who][1]
+            assert sync.receive(version) == ()
+            assert group_text(sync.session, f"Group {who + 1}") == texts[who]
+
+        for index, (who, step) in enumerate(steps):
+            saver, sync = screens[who]
+            group = f"Group {who + 1}"
+            if step == "type":
+                texts[who] += f"{index} "
+                sync.change(rewritten(sync.session, group, texts[who]))
+            elif step == "rewrite":
+                texts[who] = texts[who].rpartition("\n")[0] + f"\nline {index}"
+                sync.change(rewritten(sync.session, group, texts[who]))
+            elif step == "event":
+                events.append(f"{who}:{index}")
+                sync.change(with_event(sync.session, events[-1], index))
+            elif step in ("submit", "save"):
+                sync.submit(saver)
+                if step == "save":
+                    saver.write_pending()
+            elif step == "write":
+                saver.write_pending()
+            elif step == "look":
+                receive(who, saver.poll())
+            elif step in ("take", "poll"):
+                version = saver.take_outcome() if step == "take" else saver.poll()
+                if version is not None:
+                    inbox[who].append(version)
+            elif inbox[who]:
+                receive(who, inbox[who].pop(0))
+        for who, (saver, sync) in enumerate(screens):
+            sync.submit(saver)
+            saver.write_pending()
+            for version in [*inbox[who], saver.take_outcome()]:
+                receive(who, version)
+        for who, (saver, _) in enumerate(screens):
+            receive(who, saver.poll())
+        on_disk = store.load(path).session
+        assert [group_text(on_disk, f"Group {n}") for n in (1, 2)] == texts
+        assert sorted(event.text or "" for event in on_disk.log) == sorted(events)
+        assert screens[0][1].session == screens[1][1].session == on_disk
