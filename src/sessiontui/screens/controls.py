@@ -84,6 +84,7 @@ class ControlledScreen(Screen[None]):
         _key("p", "pin_reminder", "Pin", "Pin the highlighted way of working, or unpin", REMINDERS),
         _key("o", "notes", "Notes", "Take notes for the current item's groups"),
         _key("c", "commitments", "Commitments", "Note each person's one practical thing"),
+        _key("g", "groups", "Groups", "Who is here, and the groups of a pairing or breakout"),
         _key("escape", "leave", "Sessions", "Return to the list of sessions"),
         _key("ctrl+r", "reload", "Reload", "Read the session file again", show=False),
     ]
@@ -274,6 +275,15 @@ class ControlledScreen(Screen[None]):
         if self.session is not None:
             self.saver.flush()
             screen = CommitmentsScreen(self.path, self.clock, item=self._current_item_id())
+            self.app.push_screen(screen)
+
+    def action_groups(self) -> None:
+        """Who is here, and the groups of the current (or first) pairing or breakout item."""
+        from sessiontui.screens.groups import GroupsScreen
+
+        if self.session is not None:
+            self.saver.flush()
+            screen = GroupsScreen(self.path, self.clock, item=self._current_item_id())
             self.app.push_screen(screen)
 
     def save_now(self) -> str | None:

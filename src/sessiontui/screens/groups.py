@@ -40,17 +40,6 @@ def _key(keys: str, action: str, description: str, tooltip: str) -> Binding:
 class GroupsScreen(Screen[None]):
     """One item's groups: mark who is here, draw, place latecomers and move people by hand."""
 
-    DEFAULT_CSS = """
-    GroupsScreen #item { width: 1fr; }
-    GroupsScreen #groups-problem { color: $text-error; }
-    GroupsScreen #body { height: 1fr; }
-    GroupsScreen #present { width: 32; height: 1fr; border: round $border-blurred; }
-    GroupsScreen #groups-box { width: 1fr; height: 1fr; border: round $border-blurred; }
-    GroupsScreen #present:focus, GroupsScreen #groups-box:focus { border: round $border; }
-    GroupsScreen #groups-box { padding: 0 1; }
-    GroupsScreen #lonely { color: $text-warning; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         _key("d", "draw", "Draw", "Draw the groups from the people here (asks before a redraw)"),
         _key("m", "move", "Move", "Move the highlighted person to the next group"),
