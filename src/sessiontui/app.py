@@ -11,9 +11,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -50,7 +51,9 @@ class SessionApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "sessiontui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit sessiontui", priority=True, id="app.quit"),
+        # Not a priority binding: ctrl+q then reaches the app through the focused widget, after
+        # the keys typed just before it, so the text area has them when the app saves.
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit sessiontui", id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
@@ -72,6 +75,7 @@ class SessionApp(App[None]):
         self.item = item
         self.group = group
         self._quit_unsaved = False
+        self._exiting = False
         self.exit_on_load_error = exit_on_load_error
         self.load_problems: list[str] = []
         self.folder = folder
@@ -121,8 +125,32 @@ class SessionApp(App[None]):
                     problems.append(problem)
         return problems
 
+    class SaveAndExit(Message):
+        """Sent through the focused widget, so it arrives after the keys queued there."""
+
     def save_and_exit(self) -> None:
-        """Save everything, then exit (a signal: no time to ask)."""
+        """Save everything, then exit (a signal: no time to ask).
+
+        Keys typed just before the signal may still wait in the focused widget's queue; the
+        request goes through that queue, so they are in the text when it saves. If the
+        widget does not pass it on within a second, everything is saved without them.
+        """
+        focused = self.focused if self.screen_stack else None
+        if focused is None:
+            self._save_and_exit_now()
+            return
+        focused.post_message(self.SaveAndExit())
+        self.set_timer(1.0, self._save_and_exit_now, name="save on signal")
+
+    @on(SaveAndExit)
+    def _save_and_exit_requested(self, message: SaveAndExit) -> None:
+        message.stop()
+        self._save_and_exit_now()
+
+    def _save_and_exit_now(self) -> None:
+        if self._exiting:
+            return
+        self._exiting = True
         self.save_everything()
         self.exit()
 
