@@ -84,8 +84,14 @@ def on_disk(path: Path, item: str, group: str) -> dict[str, str]:
 async def type_into(pilot: Pilot[None], area: TextArea, text: str) -> None:
     area.focus()
     await pilot.pause()
+    before = area.text
     await pilot.press(*[("space" if c == " " else c) for c in text])
-    await pilot.pause()
+    # Keys wait in the text area's own queue; carry on once it has them all.
+    for _ in range(100):
+        if len(area.text) >= len(before) + len(text):
+            return
+        await pilot.pause()
+    raise AssertionError(f"the text area never got {text!r}: {area.text!r}")
 
 
 async def test_each_template_has_its_questions(workshop: Path) -> None:
@@ -227,15 +233,15 @@ async def test_the_same_notes_edited_on_two_screens_keeps_both_and_says_so(
 ) -> None:
     clock = FakeClock(START)
     async with notes_app(workshop, clock, item="coffee-trial", group="Group 1") as (_, pilot, s):
+        # Typed here first (not saved yet: the clock stands still), then saved elsewhere, so
+        # whichever way it comes in (this screen's save, or its poll) it is a clash.
+        await type_into(pilot, s.query_one("#field-text", TextArea), "mine")
         other = SessionWriter(workshop)
         loaded = store.load(workshop).session
         other.adopt(loaded)
         other.submit(notes.with_texts(loaded, "coffee-trial", "Group 1", {"text": "theirs"}, START))
         other.write_pending()
-        await type_into(pilot, s.query_one("#field-text", TextArea), "mine")
         s.save_now()
-        await settle(pilot)
-        s.saver.receive(s.saver.writer.take_outcome() if s.saver.writer else None)
         await settle(pilot)
         text = s.query_one("#field-text", TextArea).text
         assert "mine" in text and "theirs" in text
@@ -348,3 +354,20 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
         await settle(pilot)
         assert not banner.display
     assert on_disk(workshop, "coffee-trial", "Group 1")["text"] == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "offset", "expected"),
+    [
+        ("mine", "<<<\ntheirs\n===\nmine\n>>>", 4, len("<<<\ntheirs\n===\nmine")),
+        ("ab", "x\nab", 1, 3),  # another screen's line arrived above
+        ("hello world", "hello there world", 11, 17),  # not found: same distance from the end
+        ("abc", "zzz", 2, 2),
+    ],
+)
+def test_the_cursor_stays_after_the_same_text_when_a_merge_rewrites_it(
+    old: str, new: str, offset: int, expected: int
+) -> None:
+    from sessiontui.widgets.notes import _moved_offset
+
+    assert _moved_offset(old, new, offset) == expected

@@ -156,11 +156,10 @@ class NotesPane(Vertical):
                 continue
             self._known[name] = text
             area = self.area(name)
-            cursor = area.cursor_location
+            old = area.text
+            offset = _offset_of(old, area.cursor_location)
             area.load_text(text)
-            last_row = area.document.line_count - 1
-            row = min(cursor[0], last_row)
-            area.move_cursor((row, min(cursor[1], len(area.document.get_line(row)))))
+            area.move_cursor(_location_of(text, _moved_offset(old, text, offset)))
             self._count(name, text)
 
     @on(TextArea.Changed)
@@ -181,3 +180,36 @@ class NotesPane(Vertical):
 
         self._counts[name] = word_count(text)
         self.word_count.show(list(self._counts.values()))
+
+
+def _offset_of(text: str, location: tuple[int, int]) -> int:
+    """The character offset of a (row, column) location in `text`."""
+    lines = text.split("\n")
+    row = min(location[0], len(lines) - 1)
+    return sum(len(line) + 1 for line in lines[:row]) + min(location[1], len(lines[row]))
+
+
+def _location_of(text: str, offset: int) -> tuple[int, int]:
+    """The (row, column) location of a character offset in `text`."""
+    before = text[:offset]
+    return before.count("\n"), len(before) - (before.rfind("\n") + 1)
+
+
+def _moved_offset(old: str, new: str, offset: int) -> int:
+    """Where the cursor at `offset` in `old` belongs in `new`, which grew from it elsewhere.
+
+    Keys typed while another screen's save is merged in must land where the person was
+    typing: after the same text, found in the new text (the last copy: in a kept clash this
+    screen's version comes second), or the same distance from the end.
+    """
+    found = new.rfind(old) if old else -1
+    if found >= 0:
+        return found + offset
+    tail = old[offset:]
+    if new.endswith(tail):
+        return len(new) - len(tail)
+    head = old[:offset]
+    if new.startswith(head):
+        return len(head)
+    return min(offset, len(new))
+

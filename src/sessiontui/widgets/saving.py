@@ -190,8 +190,11 @@ class SaveStatus(Static):
             self._show()
             return describe_error(error)
         self._show()
-        if self.sync is not None:
-            self.sync.receive(self.writer.take_outcome())
+        outcome = self.writer.take_outcome()
+        if self.is_attached and self.app.is_running:
+            self.receive(outcome)  # the screen shows what the merge brought in
+        elif self.sync is not None:
+            self.sync.receive(outcome)  # closing: nothing left on screen to show it
         return None
 
     def _show(self) -> None:
