@@ -212,4 +212,3 @@ def _moved_offset(old: str, new: str, offset: int) -> int:
     if new.startswith(head):
         return len(head)
     return min(offset, len(new))
-
