@@ -148,12 +148,6 @@ def test_closing_the_terminal_right_after_typing_saves_it(
     assert text == typed
 
 
-@pytest.mark.xfail(
-    strict=False,  # it hangs in about half the runs: strict would fail the other half
-    reason="the hang-up's SIGCONT makes Textual's LinuxDriver._sigcont_application restart "
-    "application mode on the dead terminal; the new writer thread dies on EIO and, once 30 "
-    "writes are queued, the app blocks for ever in WriterThread.write/stop while exiting",
-)
 def test_closing_the_terminal_ends_the_app(notes_app: Any, session_file: Path) -> None:
     """Closing the terminal ends the app soon after it saved: no process is left behind."""
     typed = type_unsaved(notes_app, session_file, "kept when the window closed")

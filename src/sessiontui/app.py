@@ -106,13 +106,32 @@ class SessionApp(App[None]):
         """Save, then exit, on SIGTERM and SIGHUP: the terminal window closing must lose nothing."""
         import asyncio
         import contextlib
+        import os
         import signal
+        import sys
+        from types import FrameType
 
         loop = asyncio.get_running_loop()
         for number in (signal.SIGTERM, signal.SIGHUP):
             # Not possible off the main thread (some test runners) or without such a signal.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.save_and_exit)
+        resume = signal.getsignal(signal.SIGCONT)
+        if callable(resume):
+
+            def resume_only_on_a_terminal(number: int, frame: FrameType | None) -> None:
+                # A hang-up comes with a SIGCONT. Textual 8.2.8's driver then resumes on the
+                # dead terminal, and its writer thread fills up and blocks the exit for good.
+                stdin = sys.__stdin__
+                try:
+                    alive = stdin is not None and os.isatty(stdin.fileno())
+                except (OSError, ValueError):
+                    alive = False
+                if alive:
+                    resume(number, frame)
+
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGCONT, resume_only_on_a_terminal)
 
     def save_everything(self) -> list[str]:
         """Save what every open screen holds, on this thread; returns why saves failed."""

@@ -291,7 +291,7 @@ class NotesScreen(Screen[None]):
             # autosave_if_due sets the next one if typing went on meanwhile.
             due = notes.autosave_due(self.first_unsaved, now)
             self._autosave = self.set_timer(
-                max(0.0, (due - now).total_seconds()), self.autosave_if_due, name="autosave"
+                max(0.05, (due - now).total_seconds()), self.autosave_if_due, name="autosave"
             )
 
     def autosave_if_due(self) -> None:
@@ -306,8 +306,9 @@ class NotesScreen(Screen[None]):
         if now >= due:
             self.save_typing()
         else:
+            # Never a zero delay: Textual 8.2.8 never fires a timer set for 0 s.
             self._autosave = self.set_timer(
-                (due - now).total_seconds(), self.autosave_if_due, name="autosave"
+                max(0.05, (due - now).total_seconds()), self.autosave_if_due, name="autosave"
             )
 
     def save_typing(self) -> None:
