@@ -40,6 +40,11 @@ class CommitmentsScreen(Screen[None]):
             id="commitments.remove",
         ),
         Binding("escape", "leave", "Back", tooltip="Back, once saved", id="commitments.leave"),
+        # Priority, so a quick "Tab, words" types the words into the next field.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="commitments.next"),
+        Binding(
+            "shift+tab", "app.focus_previous", show=False, priority=True, id="commitments.prev"
+        ),
     ]
 
     class Loaded(Message):
@@ -74,7 +79,7 @@ class CommitmentsScreen(Screen[None]):
         with Horizontal(id="form"):
             yield Select[str]([], prompt="Who", id="who", compact=True)
             yield Input(placeholder="What they will do", id="what", compact=True)
-            yield Input(placeholder="Due (YYYY-MM-DD, optional)", id="due", compact=True)
+            yield Input(placeholder="due YYYY-MM-DD", id="due", compact=True)
             yield Button("Add", id="add", compact=True)
         yield Static(id="form-problem", markup=False)
         yield self.saver

@@ -52,6 +52,12 @@ class NotesScreen(Screen[None]):
         _key("ctrl+o", "commitments", "Commitments", "Note what each person will do next"),
         _key("ctrl+n", "follow", "Follow room", "Take notes for the item the room is on now"),
         _key("escape", "leave", "Back", "Back to the screen before, once saved"),
+        # Priority, so focus moves before the keys typed right after Tab are handed out:
+        # otherwise a quick "Tab, word" puts the start of the word in the area just left.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="notes.next_field"),
+        Binding(
+            "shift+tab", "app.focus_previous", show=False, priority=True, id="notes.prev_field"
+        ),
     ]
 
     class Loaded(Message):
