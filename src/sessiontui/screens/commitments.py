@@ -12,22 +12,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.screens.editing import EditingScreen
 from sessiontui.widgets.saving import SaveStatus
 
 if TYPE_CHECKING:
-    from sessiontui.model import Session
+    pass
 
 
-class CommitmentsScreen(Screen[None]):
+class CommitmentsScreen(EditingScreen):
     """The participants' commitments: add one per person, see them all, remove a mistake."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,29 +46,11 @@ class CommitmentsScreen(Screen[None]):
         ),
     ]
 
-    class Loaded(Message):
-        """The worker read the session file."""
-
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class Failed(Message):
-        """The worker could not read the session file."""
-
-        def __init__(self, problems: list[str]) -> None:
-            super().__init__()
-            self.problems = problems
-
     def __init__(
         self, path: Path, clock: Callable[[], datetime], *, item: str | None = None
     ) -> None:
-        super().__init__()
-        self.path = path
-        self.clock = clock
+        super().__init__(path, clock)
         self.item_id = item
-        self.session: Session | None = None
-        self.saver = SaveStatus(id="saving")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,28 +75,12 @@ class CommitmentsScreen(Screen[None]):
             table.add_column(heading, key=heading.lower())
         self._load()
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        from sessiontui import store
-
-        try:
-            loaded = store.load(self.path)
-        except Exception as error:  # shown on screen, never as a traceback
-            from sessiontui.screens.run import load_problems
-
-            self.post_message(self.Failed(load_problems(error)))
-            return
-        if loaded.read_only:
-            self.post_message(self.Failed([loaded.read_only]))
-            return
-        self.post_message(self.Loaded(loaded.session))
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    @on(EditingScreen.Failed)
+    def _failed(self, message: EditingScreen.Failed) -> None:
         self._problem("; ".join(message.problems))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    @on(EditingScreen.Loaded)
+    def _loaded(self, message: EditingScreen.Loaded) -> None:
         self.session = message.session
         self.sub_title = safe_line(message.session.title)
         self.saver.open(self.path, message.session)
@@ -186,15 +151,3 @@ class CommitmentsScreen(Screen[None]):
     def _merged(self, message: SaveStatus.Merged) -> None:
         self.session = message.session
         self._show_actions()
-
-    def save_now(self) -> str | None:
-        """Save everything on this thread (quitting, a signal); returns why it failed, or None."""
-        return self.saver.flush()
-
-    def action_leave(self) -> None:
-        """Back to the screen before, once saved."""
-        problem = self.saver.flush()
-        if problem is not None:
-            self.notify(safe_line(f"Not saved yet ({problem})"), severity="warning", markup=False)
-            return
-        self.dismiss()

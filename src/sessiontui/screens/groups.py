@@ -19,12 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from sessiontui import grouping
 from sessiontui.display import safe_line, user_line
+from sessiontui.screens.editing import EditingScreen
 from sessiontui.widgets.groups import GroupsView, draw_line, lonely_line
 from sessiontui.widgets.saving import SaveStatus
 
@@ -37,7 +37,7 @@ def _key(keys: str, action: str, description: str, tooltip: str) -> Binding:
     return Binding(keys, action, description, tooltip=tooltip, id=f"groups.{action}")
 
 
-class GroupsScreen(Screen[None]):
+class GroupsScreen(EditingScreen):
     """One item's groups: mark who is here, draw, place latecomers and move people by hand."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,20 +45,6 @@ class GroupsScreen(Screen[None]):
         _key("m", "move", "Move", "Move the highlighted person to the next group"),
         _key("escape", "leave", "Back", "Back to the screen before, once saved"),
     ]
-
-    class Loaded(Message):
-        """The worker read the session file."""
-
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class Failed(Message):
-        """The worker could not read the session file."""
-
-        def __init__(self, problems: list[str]) -> None:
-            super().__init__()
-            self.problems = problems
 
     class PastFound(Message):
         """The worker gathered who was grouped together in earlier sessions of the series."""
@@ -70,14 +56,10 @@ class GroupsScreen(Screen[None]):
     def __init__(
         self, path: Path, clock: Callable[[], datetime], *, item: str | None = None
     ) -> None:
-        super().__init__()
-        self.path = path
-        self.clock = clock
+        super().__init__(path, clock)
         self.item_id = item
-        self.session: Session | None = None
         self.past: frozenset[frozenset[str]] | None = None
         """Pairs grouped in earlier sessions of the series; None until the folder is read."""
-        self.saver = SaveStatus(id="saving")
         self._draw_waiting = False
         self._people_shown: object = None
         self._items_shown: object = None
@@ -105,22 +87,6 @@ class GroupsScreen(Screen[None]):
 
     # ------------------------------------------------------------------ loading
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        from sessiontui import store
-
-        try:
-            loaded = store.load(self.path)
-        except Exception as error:  # shown on screen, never as a traceback
-            from sessiontui.screens.run import load_problems
-
-            self.post_message(self.Failed(load_problems(error)))
-            return
-        if loaded.read_only:
-            self.post_message(self.Failed([loaded.read_only]))
-            return
-        self.post_message(self.Loaded(loaded.session))
-
     @work(thread=True, exclusive=True, group="past", exit_on_error=False)
     def _gather_past(self, series: str | None, before: date) -> None:
         from sessiontui import store
@@ -135,13 +101,13 @@ class GroupsScreen(Screen[None]):
             pass
         self.post_message(self.PastFound(pairs))
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    @on(EditingScreen.Failed)
+    def _failed(self, message: EditingScreen.Failed) -> None:
         self._problem(f"Could not open {self.path.name}: " + "; ".join(message.problems))
         self.query_one("#draw", Static).update("")
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    @on(EditingScreen.Loaded)
+    def _loaded(self, message: EditingScreen.Loaded) -> None:
         session = message.session
         self.session = session
         self.saver.open(self.path, session)
@@ -365,21 +331,3 @@ class GroupsScreen(Screen[None]):
         self._show_all()
         if message.conflicts:
             self.notify(safe_line(" ".join(message.conflicts)), severity="warning", markup=False)
-
-    def save_now(self) -> str | None:
-        """Save everything on this thread (quitting, a signal); returns why it failed, or None."""
-        return self.saver.flush()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "leave":
-            # Only ever pushed over another screen; as the only screen there is nowhere to go.
-            return len(self.app.screen_stack) > 1
-        return True
-
-    def action_leave(self) -> None:
-        """Back to the screen before, once saved."""
-        problem = self.saver.flush()
-        if problem is not None:
-            self.notify(safe_line(f"Not saved yet ({problem})"), severity="warning", markup=False)
-            return
-        self.dismiss()

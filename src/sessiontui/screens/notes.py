@@ -17,18 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Select, Static
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.screens.editing import EditingScreen
 from sessiontui.widgets.notes import NotesPane
-from sessiontui.widgets.saving import SaveStatus
 
 if TYPE_CHECKING:
     from sessiontui.model import Session
@@ -41,7 +39,7 @@ def _key(keys: str, action: str, description: str, tooltip: str, *, show: bool =
     return Binding(keys, action, description, tooltip=tooltip, show=show, id=f"notes.{action}")
 
 
-class NotesScreen(Screen[None]):
+class NotesScreen(EditingScreen):
     """Notes for one breakout group, with the item's template, saved as they are typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,20 +58,6 @@ class NotesScreen(Screen[None]):
         ),
     ]
 
-    class Loaded(Message):
-        """The worker read the session file."""
-
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class Failed(Message):
-        """The worker could not read the session file."""
-
-        def __init__(self, problems: list[str]) -> None:
-            super().__init__()
-            self.problems = problems
-
     def __init__(
         self,
         path: Path,
@@ -82,15 +66,10 @@ class NotesScreen(Screen[None]):
         item: str | None = None,
         group: str | None = None,
     ) -> None:
-        super().__init__()
-        self.path = path
-        self.clock = clock
+        super().__init__(path, clock)
         self.item_id = item
         self.group = group
-        self.session: Session | None = None
-        """The session as last merged; typing not yet saved is in the pane, not here."""
         self.zone: tzinfo | None = None
-        self.saver = SaveStatus(id="saving")
         self.first_unsaved: datetime | None = None
         """When the typing not yet in the session began, or None when there is none."""
         self.last_typed: datetime | None = None
@@ -117,24 +96,8 @@ class NotesScreen(Screen[None]):
         self.query_one("#notes-problems").display = False
         self.call_after_refresh(self._load)
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        from sessiontui import store
-
-        try:
-            loaded = store.load(self.path)
-        except Exception as error:  # shown on screen, never as a traceback
-            from sessiontui.screens.run import load_problems
-
-            self.post_message(self.Failed(load_problems(error)))
-            return
-        if loaded.read_only:
-            self.post_message(self.Failed([loaded.read_only]))
-            return
-        self.post_message(self.Loaded(loaded.session))
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    @on(EditingScreen.Failed)
+    def _failed(self, message: EditingScreen.Failed) -> None:
         widget = self.query_one("#notes-problems", Static)
         widget.display = True
         widget.update(user_line(f"Could not open {self.path.name}: " + "; ".join(message.problems)))
@@ -143,8 +106,8 @@ class NotesScreen(Screen[None]):
         if callable(hook) and len(self.app.screen_stack) == 1:
             hook(list(message.problems))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    @on(EditingScreen.Loaded)
+    def _loaded(self, message: EditingScreen.Loaded) -> None:
         from sessiontui import schedule
 
         session = message.session
@@ -408,20 +371,3 @@ class NotesScreen(Screen[None]):
 
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the notes screen", rows))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "leave":
-            return len(self.app.screen_stack) > 1
-        return True
-
-    def action_leave(self) -> None:
-        """Back to the screen before, once everything typed is saved."""
-        problem = self.save_now()
-        if problem is not None:
-            self.notify(
-                safe_line(f"Not saved yet ({problem}); staying here."),
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.dismiss()
