@@ -39,6 +39,7 @@ CONTROLS: Final[dict[str, frozenset[str]]] = {
     "skip": frozenset({"skip"}),
     "finish": frozenset({"finish"}),
     "replan": frozenset({"replan"}),
+    "broadcast": frozenset({"broadcast"}),
 }
 """Each control action and the log events (`schedule.next_events_allowed`) that enable it."""
 
@@ -79,6 +80,10 @@ class ControlledScreen(Screen[None]):
         _key("k", "skip", "Skip", "Skip this item and go on to the next"),
         _key("f", "finish", "Finish", "Finish the session (asks first)"),
         _key("r", "replan", "Replan", "Shorten the items to come to finish on time (asks first)"),
+        # Not in the footer, which is full at 80 columns; listed by ? and the palette.
+        _key(
+            "t", "broadcast", "Tell", "Tell the room: a message on every shared screen", show=False
+        ),
         _key("m", "mute", "Bell", "Turn the bell at zero off or on"),
         _key("h", "hide_reminders", "Hide", "Hide or show the ways of working", REMINDERS),
         _key("p", "pin_reminder", "Pin", "Pin the highlighted way of working, or unpin", REMINDERS),
@@ -234,6 +239,18 @@ class ControlledScreen(Screen[None]):
             self.notify(safe_line(again.message), title="Replan", markup=False)
 
         self.app.push_screen(ReplanScreen(view), answered)
+
+    def action_broadcast(self) -> None:
+        """Type a message for every shared screen (`present`); empty clears it."""
+        if not self._can("broadcast") or self.state is None:
+            return
+        from sessiontui.screens.broadcast import BroadcastScreen
+
+        def answered(text: str | None) -> None:
+            if text is not None and self._can("broadcast"):
+                self._record("broadcast", text=text)
+
+        self.app.push_screen(BroadcastScreen(self.state.broadcast), answered)
 
     def action_mute(self) -> None:
         """Turn the bell off or on (remembered in the settings)."""
