@@ -253,6 +253,10 @@ class SessionApp(App[None]):
             from sessiontui.screens.notes import NotesScreen
 
             return NotesScreen(self.session_path, self.clock, item=self.item, group=self.group)
+        if self.session_path is not None and self.mode == "present":
+            from sessiontui.screens.present import PresentScreen
+
+            return PresentScreen(self.session_path, self.clock)
         if self.session_path is not None:
             from sessiontui.screens.run import RunScreen
 
@@ -301,7 +305,8 @@ def make_app(
     `config`, the user's settings file is read in a worker once the app is up. With
     `exit_on_load_error`, a session file that fails to load ends the app with code 2 and its
     problems in `load_problems`, for the command line to print. `mode` "notes" opens the
-    note-taker's screen instead of the run screen, on `item` and `group` when given.
+    note-taker's screen instead of the run screen, on `item` and `group` when given; "present"
+    the read-only shared screen for the room, which follows the file as others save it.
     """
     return SessionApp(
         session_path=session_path,

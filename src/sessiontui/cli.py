@@ -131,6 +131,17 @@ def _build_parser() -> argparse.ArgumentParser:
     notes.add_argument("--item", metavar="ID", help="agenda item id (default: the room's current)")
     notes.add_argument("--group", metavar="NAME", help='group name, e.g. "Group 2"')
     notes.set_defaults(handler=_notes)
+
+    present = commands.add_parser(
+        "present",
+        help="the shared screen for the room, following a session live",
+        description="A read-only view of one session file for a projector or a shared "
+        "screen: the current item, its countdown, prompts, ways of working and the "
+        "facilitator's broadcast. It follows the facilitator's `run` within a second and "
+        "never writes the file; any number can follow one file.",
+    )
+    present.add_argument("file", type=Path, metavar="FILE")
+    present.set_defaults(handler=_present)
     return parser
 
 
@@ -294,6 +305,10 @@ def _first_problem(error: SessionFileError, path: Path) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     return _open_session(args.file, mode="run")
+
+
+def _present(args: argparse.Namespace) -> int:
+    return _open_session(args.file, mode="present")
 
 
 def _notes(args: argparse.Namespace) -> int:

@@ -1,0 +1,428 @@
+"""The shared screen (`present`) and the run screen's broadcast, through Textual's Pilot.
+
+Each test runs a present view and, beside it, a writer that saves events to the same file the
+way the facilitator's run screen does (a `SessionWriter`: locked, merged, atomic). The view is
+made to look by calling its `poll()` and letting its read worker finish, and the fake clock is
+moved by hand, so nothing sleeps and nothing asserts on real time. The session is in
+Europe/London in February, so its wall-clock times are UTC times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from pilot_helpers import settle
+from sessiontui import store
+from sessiontui.app import SessionApp, make_app
+from sessiontui.cli import main
+from sessiontui.config import UserConfig
+from sessiontui.model import Event, Session
+from sessiontui.screens.broadcast import BroadcastScreen
+from sessiontui.screens.present import PresentScreen
+from sessiontui.screens.run import RunScreen
+from sessiontui.widgets.present import BigDigits, big_lines
+from sessiontui.writer import SessionWriter
+
+START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
+HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "[bold]b[/bold]"]
+SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "[bold]b[/bold]"]
+
+
+class FakeClock:
+    """A clock the test moves on by hand."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, **delta: float) -> None:
+        """Move to START plus this much."""
+        self.now = START + dt.timedelta(**delta)
+
+
+class Facilitator:
+    """Appends events to the file as the run screen does, from another "instance"."""
+
+    def __init__(self, path: Path) -> None:
+        self.writer = SessionWriter(path)
+        self.session: Session = store.load(path).session
+        self.writer.adopt(self.session)
+
+    def record(self, kind: str, minutes_in: float, **fields: Any) -> None:
+        event = Event(at=START + dt.timedelta(minutes=minutes_in), kind=kind, **fields)
+        self.session = self.session.model_copy(update={"log": [*self.session.log, event]})
+        self.writer.submit(self.session)
+        self.writer.write_pending()
+
+
+@pytest.fixture
+def path(tmp_path: Path, example_path: Path) -> Path:
+    target = tmp_path / "workshop.toml"
+    shutil.copy(example_path, target)
+    return target
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START - dt.timedelta(minutes=30))
+
+
+@asynccontextmanager
+async def presenting(
+    path: Path,
+    clock: FakeClock,
+    *,
+    size: tuple[int, int] = (120, 40),
+    config: UserConfig | None = None,
+) -> AsyncIterator[tuple[SessionApp, Pilot[None], PresentScreen]]:
+    """The app on the present screen of `path`, loaded."""
+    app = make_app(session_path=path, clock=clock, config=config or UserConfig(), mode="present")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PresentScreen)
+        yield app, pilot, screen
+
+
+async def look(pilot: Pilot[None], screen: PresentScreen) -> None:
+    """Let the view notice the file (as its 0.5 s poll would) and show the clock's time."""
+    screen.poll()
+    await settle(pilot)
+    screen.tick()
+    await pilot.pause()
+
+
+def content(widget: Widget) -> str:
+    assert isinstance(widget, Static)
+    return str(widget.visual)
+
+
+def shown(screen: PresentScreen, name: str) -> str:
+    """The text of one part of the screen ("title", "phase", "prompts", "broadcast"...)."""
+    return content(screen.query_one(f"#present-{name}"))
+
+
+def visible(screen: PresentScreen, name: str) -> bool:
+    return screen.query_one(f"#present-{name}").display
+
+
+def digits(screen: PresentScreen) -> str:
+    return screen.query_one(BigDigits).value
+
+
+# What the room sees
+
+
+async def test_before_the_start_it_shows_the_title_date_venue_and_agenda(
+    path: Path, clock: FakeClock
+) -> None:
+    async with presenting(path, clock) as (_app, _pilot, screen):
+        assert "Workshop 2: Building common understanding" in shown(screen, "title")
+        subtitle = shown(screen, "subtitle")
+        assert "Thu 16 Feb 2023" in subtitle and "13:00–16:00" in subtitle
+        assert "Online (Zoom, with breakout rooms)" in subtitle
+        assert shown(screen, "phase") == "STARTS AT 13:00"
+        assert digits(screen) == "12:30"  # the time of day while the room waits
+        agenda = shown(screen, "prompts")
+        assert screen.query_one("#present-prompts").border_title == "Agenda"
+        assert "13:00  Welcome and introduction to the session" in agenda
+        assert "14:30  Tea break" in agenda
+        assert not visible(screen, "broadcast") and not visible(screen, "notice")
+
+
+async def test_it_follows_start_next_pause_extend_broadcast_and_finish(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        room.record("start", 0)
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        assert shown(screen, "title") == "Welcome and introduction to the session"
+        assert digits(screen) == "09:00"
+        assert shown(screen, "phase") == "RUNNING"
+
+        room.record("next", 10)
+        clock.set(minutes=10, seconds=30)
+        await look(pilot, screen)
+        assert "Randomised Coffee Trials" in shown(screen, "title")
+        assert digits(screen) == "04:30"
+        assert "unexpected conversations" in shown(screen, "prompts")
+
+        room.record("pause", 11)
+        clock.set(minutes=14)
+        await look(pilot, screen)
+        assert shown(screen, "phase") == "PAUSED"
+        assert digits(screen) == "04:00"  # frozen while paused
+        assert screen.has_class("-phase-paused")
+
+        room.record("resume", 14)
+        room.record("extend", 14, minutes=5)
+        await look(pilot, screen)
+        assert shown(screen, "phase") == "RUNNING"
+        assert digits(screen) == "09:00"
+
+        room.record("broadcast", 14, text="2 minutes left, start wrapping up")
+        await look(pilot, screen)
+        assert visible(screen, "broadcast")
+        assert shown(screen, "broadcast") == "2 minutes left, start wrapping up"
+
+        room.record("broadcast", 15, text="")
+        await look(pilot, screen)
+        assert not visible(screen, "broadcast")
+
+        clock.set(minutes=24)  # the item ran out at 23:00
+        await look(pilot, screen)
+        assert shown(screen, "phase") == "OVERTIME +01:00"
+        assert digits(screen) == "+01:00"
+
+        room.record("finish", 25)
+        clock.set(minutes=26)
+        await look(pilot, screen)
+        assert "finished" in shown(screen, "title")
+        assert shown(screen, "phase") == "FINISHED"
+        coming = shown(screen, "prompts")
+        assert coming.startswith("Coming up")
+        assert "Tue 21 Mar 2023 Dancefloor and Balcony" in coming
+        assert "Storytelling and Public Narrative" in coming
+        assert not visible(screen, "digits")
+
+
+async def test_a_pairing_round_shows_whose_turn_and_the_swap_cue(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("next", 10)
+    room.record("next", 15)  # the coffee trial: 15 minutes, 7-minute turns
+    async with presenting(path, clock) as (_app, pilot, screen):
+        clock.set(minutes=16)
+        await look(pilot, screen)
+        assert shown(screen, "turn") == "Turn 1 of 2 · 6:00 left in this turn"
+        assert "Something about you" in shown(screen, "prompts")
+        clock.set(minutes=22, seconds=3)
+        await look(pilot, screen)
+        assert shown(screen, "turn") == "SWAP: next person's turn"
+        assert screen.query_one("#present-turn").has_class("-swap")
+
+
+async def test_a_common_purpose_item_shows_its_word_limit(path: Path, clock: FakeClock) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("skip", 0, item="welcome")
+    for item in ["coffee-setup", "coffee-trial", "coffee-debrief", "complexity"]:
+        room.record("skip", 0, item=item)
+    for item in ["empathy-breakout", "complexity-plenary", "tea", "common-purpose-intro"]:
+        room.record("skip", 0, item=item)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        assert "common purpose" in shown(screen, "title")
+        prompts = shown(screen, "prompts")
+        assert "What do we want to do?" in prompts
+        assert "Up to 40 words" in prompts
+        assert "Facilitator" not in prompts  # the facilitator's notes are not for the room
+
+
+async def test_the_ways_of_working_rotate_with_the_setting(path: Path, clock: FakeClock) -> None:
+    config = UserConfig(rotate_seconds=5)
+    async with presenting(path, clock, config=config) as (_app, _pilot, screen):
+        first = shown(screen, "ways")
+        clock.now += dt.timedelta(seconds=5)
+        screen.tick()
+        second = shown(screen, "ways")
+        assert first != second
+        assert "▶ " in first and "▶ " in second
+
+
+# Following the file safely
+
+
+async def test_an_invalid_file_keeps_the_last_good_state_with_a_notice(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        good = path.read_bytes()
+        path.write_text("title = [unclosed\n", encoding="utf-8")
+        clock.set(minutes=1, seconds=5)
+        await look(pilot, screen)
+        assert visible(screen, "notice")
+        notice = shown(screen, "notice")
+        assert notice.startswith("File unreadable since 13:01:05: ")
+        assert notice.endswith("; showing the last good version")
+        assert shown(screen, "title") == "Welcome and introduction to the session"
+        clock.set(minutes=2)
+        await look(pilot, screen)
+        assert digits(screen) == "08:00"  # the clock goes on from the last good version
+        assert "since 13:01:05" in shown(screen, "notice")
+
+        path.write_bytes(good)
+        await look(pilot, screen)
+        assert not visible(screen, "notice")
+        assert screen.unreadable is None
+
+
+async def test_a_missing_file_keeps_the_last_good_state_and_recovers(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        good = path.read_bytes()
+        path.unlink()
+        await look(pilot, screen)
+        assert "no such file" in shown(screen, "notice")
+        assert visible(screen, "notice")
+        assert shown(screen, "title") == "Welcome and introduction to the session"
+        path.write_bytes(good)
+        room.record("next", 2)
+        clock.set(minutes=3)
+        await look(pilot, screen)
+        assert not visible(screen, "notice")
+        assert "Randomised Coffee Trials" in shown(screen, "title")
+
+
+async def test_the_view_never_writes_the_file_nor_takes_its_lock(
+    path: Path, clock: FakeClock
+) -> None:
+    before = path.read_bytes()
+    mtime = os.stat(path).st_mtime_ns
+    async with presenting(path, clock) as (_app, pilot, screen):
+        for minutes in range(3):
+            clock.set(minutes=minutes)
+            await look(pilot, screen)
+        screen.poll(force=True)
+        await settle(pilot)
+    assert path.read_bytes() == before
+    assert os.stat(path).st_mtime_ns == mtime
+    assert sorted(p.name for p in path.parent.iterdir()) == ["home", "workshop.toml"]
+
+
+async def test_markup_and_escapes_in_a_broadcast_and_a_prompt_are_shown_literally(
+    path: Path, clock: FakeClock
+) -> None:
+    session = store.load(path).session
+    first = session.agenda[0].model_copy(update={"prompts": HOSTILE})
+    store.save(path, session.model_copy(update={"agenda": [first, *session.agenda[1:]]}))
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("broadcast", 0, text=" ".join(HOSTILE))
+    async with presenting(path, clock) as (app, pilot, screen):
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        assert shown(screen, "broadcast") == " ".join(SHOWN)
+        prompts = shown(screen, "prompts")
+        for text in SHOWN:
+            assert text in prompts
+        assert "\x1b" not in prompts
+        assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+async def test_small_and_large_screens_render(
+    path: Path, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("broadcast", 0, text="Back at 14:40")
+    async with presenting(path, clock, size=size) as (app, pilot, screen):
+        clock.set(minutes=3)
+        await look(pilot, screen)
+        big = screen.query_one(BigDigits)
+        width, height = big.outer_size
+        drawn = [strip.text for strip in big.render_lines(Region(0, 0, width, height))]
+        assert sum("█" in line for line in drawn) >= 5  # the block digits, not plain text
+        assert big.region.bottom <= size[1]
+        assert screen.query_one("#present-prompts").region.height >= 4
+        assert visible(screen, "broadcast")
+        ways_shown = screen.query_one("#present-ways").region.width > 0
+        assert ways_shown == (size[0] >= 100)  # the side panel goes first on a small screen
+        if size == (200, 60):
+            assert sum("█" in line for line in drawn) >= 10  # it grows with the screen
+        assert app.is_running
+
+
+def test_the_block_digits_grow_to_fit_and_give_up_when_too_small() -> None:
+    assert big_lines("05:00", 200, 60)[0].count("█") > big_lines("05:00", 40, 5)[0].count("█")
+    assert len(big_lines("05:00", 40, 5)) == 5
+    assert big_lines("05:00", 10, 5) == []
+
+
+async def test_a_file_that_does_not_load_is_said_on_screen(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = [unclosed\n", encoding="utf-8")
+    app = make_app(session_path=bad, clock=FakeClock(START), config=UserConfig(), mode="present")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PresentScreen)
+        assert screen.query_one("#present-problems").display
+        assert not screen.query_one("#present-body").display
+
+
+def test_the_present_command_refuses_a_bad_file_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["present", str(tmp_path / "missing.toml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no such file" in err[0]
+
+
+# The run screen's broadcast
+
+
+async def test_the_run_screens_t_key_records_a_broadcast_and_an_empty_one_clears_it(
+    path: Path, clock: FakeClock
+) -> None:
+    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, BroadcastScreen)
+        await pilot.press(*"Back at 2")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        log = store.load(path).session.log
+        assert [(e.kind, e.text) for e in log] == [("broadcast", "Back at 2")]
+
+        await pilot.press("t")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, BroadcastScreen)
+        assert "Back at 2" in content(modal.query_one("#current"))
+        assert modal.query_one(Input).value == ""
+        await pilot.press("x", "escape")  # cancelled: nothing recorded
+        await settle(pilot)
+        assert len(store.load(path).session.log) == 1
+
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        log = store.load(path).session.log
+        assert [(e.kind, e.text) for e in log][-1] == ("broadcast", "")
+        assert screen.state is not None and screen.state.broadcast is None
