@@ -5,13 +5,18 @@ way the facilitator's run screen does (a `SessionWriter`: locked, merged, atomic
 made to look by calling its `poll()` and letting its read worker finish, and the fake clock is
 moved by hand, so nothing sleeps and nothing asserts on real time. The session is in
 Europe/London in February, so its wall-clock times are UTC times.
+
+The last test is the end-to-end one: a real `run` and two real `present` processes on one
+file, each on its own pseudo-terminal (tests/helpers/terminal.py), driven with keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import shutil
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -426,3 +431,70 @@ async def test_the_run_screens_t_key_records_a_broadcast_and_an_empty_one_clears
         log = store.load(path).session.log
         assert [(e.kind, e.text) for e in log][-1] == ("broadcast", "")
         assert screen.state is not None and screen.state.broadcast is None
+
+
+# Real processes: the facilitator's run and two shared screens on one file
+
+
+def _terminal_helper() -> Any:
+    helper = Path(__file__).resolve().parent / "helpers" / "terminal.py"
+    spec = importlib.util.spec_from_file_location("terminal", helper)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FOLLOW_WITHIN = 5.0
+"""Seconds a present process gets to show a change: generous for a loaded CI machine (the
+one-second promise is measured by the bench, not asserted here)."""
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and a pseudo-terminal")
+def test_two_present_processes_follow_the_run_process(path: Path, tmp_path: Path) -> None:
+    terminal = _terminal_helper()
+    home = tmp_path / "home"
+    started: list[Any] = []
+    try:
+        run = terminal.Terminal.start(["run", str(path)], home=home, columns=120, rows=40)
+        started.append(run)
+        screens = []
+        for size in [(80, 24), (120, 40)]:
+            term = terminal.Terminal.start(
+                ["present", str(path)], home=home, columns=size[0], rows=size[1]
+            )
+            started.append(term)
+            screens.append(term)
+        run.wait_for("Welcome and introduction")
+        for term in screens:
+            term.wait_for("STARTS AT 13:00")
+            term.wait_for("13:00  Welcome and introduction to the session")
+
+        def follows(text: str) -> None:
+            for term in screens:
+                term.wait_for(text, timeout=FOLLOW_WITHIN)
+
+        run.send("s")
+        follows("RUNNING")
+        follows("Welcome and introduction to the session")
+        run.send("t")
+        run.wait_for("Tell the room")
+        run.send("Back at [b]2[/b]")
+        time.sleep(0.2)  # the dialog's input has the keys before Enter sends them
+        run.send("\r")
+        follows("Back at [b]2[/b]")
+        run.send("n")
+        follows("Getting to know each other")
+        run.send(" ")
+        follows("PAUSED")
+        assert [e.kind for e in store.load(path).session.log] == [
+            "start", "broadcast", "next", "pause",
+        ]  # fmt: skip
+        for term in started:
+            term.send(b"\x11")  # ctrl+q
+            assert term.wait() == 0
+    finally:
+        for term in started:
+            term.kill()
+            term.close()
