@@ -24,6 +24,15 @@ from sessiontui import store
 from sessiontui.model import AgendaItem, Note, Session
 
 
+def say(line: str) -> None:
+    """One line to the parent in one write: a worker killed mid-line must not leave half of it.
+
+    print() under PYTHONUNBUFFERED writes the text and its newline separately, and a SIGKILL
+    between the two glued "saved 3" to the parent's next "reaped".
+    """
+    os.write(1, (line + "\n").encode())
+
+
 def make_session(tag: str, version: int, kilobytes: int = 1024) -> Session:
     """Version `version` of writer `tag`: every block names both, and the size varies with it."""
     line = f"{tag} v{version}: notes with 'quotes', \"doubles\", back\\slashes, é and 🎉\n"
@@ -65,7 +74,7 @@ def save_forever(path: str, tag: str, first: int, count: int | None) -> None:
     version = first
     while count is None or version < first + count:
         store.save(path, make_session(tag, version))
-        print(f"saved {version}", flush=True)
+        say(f"saved {version}")
         version += 1
 
 
@@ -74,7 +83,7 @@ def announce_writes() -> None:
 
     def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
         made = real_mkstemp(*args, **kwargs)
-        print("writing", flush=True)
+        say("writing")
         return made
 
     store.tempfile.mkstemp = mkstemp  # type: ignore[assignment]
@@ -82,7 +91,7 @@ def announce_writes() -> None:
 
 def fork_workers(path: str, tag: str) -> None:
     announce_writes()
-    print("ready", flush=True)
+    say("ready")
     for line in sys.stdin:
         command, _, first = line.partition(" ")
         if command != "go":
@@ -93,9 +102,9 @@ def fork_workers(path: str, tag: str) -> None:
                 save_forever(path, tag, int(first), None)
             finally:
                 os._exit(1)
-        print(f"worker {pid}", flush=True)
+        say(f"worker {pid}")
         os.waitpid(pid, 0)
-        print("reaped", flush=True)
+        say("reaped")
 
 
 def main(argv: list[str]) -> None:
