@@ -132,6 +132,26 @@ def _build_parser() -> argparse.ArgumentParser:
     notes.add_argument("--group", metavar="NAME", help='group name, e.g. "Group 2"')
     notes.set_defaults(handler=_notes)
 
+    serve = commands.add_parser(
+        "serve",
+        help="serve the present or notes view to web browsers",
+        description="Serve one session's present or notes view through textual-serve: each "
+        "browser tab runs its own view of FILE. Listens on 127.0.0.1 unless --host is given. "
+        "Prints the URL to open, with a random access token; requests without it are "
+        "refused, and so are websockets opened by another site.",
+    )
+    serve.add_argument("file", type=Path, metavar="FILE")
+    serve.add_argument(
+        "--view", choices=("present", "notes"), default="present", help="default: present"
+    )
+    serve.add_argument("--port", type=_port_number, default=8000, help="default: 8000")
+    serve.add_argument(
+        "--host", metavar="H", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    serve.add_argument("--item", metavar="ID", help="notes view only: agenda item id")
+    serve.add_argument("--group", metavar="NAME", help='notes view only: group, e.g. "Group 2"')
+    serve.set_defaults(handler=_serve)
+
     present = commands.add_parser(
         "present",
         help="the shared screen for the room, following a session live",
@@ -324,6 +344,46 @@ def _notes(args: argparse.Namespace) -> int:
         if args.item not in ids:
             return _fail_line(f"{path}: no agenda item has id {args.item!r}: {', '.join(ids)}")
     return _open_session(path, mode="notes", item=args.item, group=args.group)
+
+
+def _port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1 to 65535): {text!r}")
+    return port
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from sessiontui import serve, store
+
+    path: Path = args.file
+    view: str = args.view
+    if view != "notes" and (args.item is not None or args.group is not None):
+        return _fail("sessiontui serve: --item and --group are for --view notes")
+    # The checks `run` and `notes` make, here before any browser connects: each tab's own
+    # process would otherwise only show the error in the page and end.
+    try:
+        session = store.load(path).session
+    except store.SessionFileError as error:
+        return _fail_line(_first_problem(error, path))
+    if args.item is not None:
+        ids = [item.id for item in session.agenda]
+        if args.item not in ids:
+            return _fail_line(f"{path}: no agenda item has id {args.item!r}: {', '.join(ids)}")
+    plan = serve.plan(
+        path, view=view, host=args.host, port=args.port, item=args.item, group=args.group
+    )
+    if plan.warning is not None:
+        print(_terminal_safe(plan.warning), file=sys.stderr)
+    try:
+        serve.run(plan)
+    except OSError as error:
+        where = f"{plan.host}:{plan.port}"
+        return _fail_line(f"sessiontui serve: cannot listen on {where}: {error.strerror or error}")
+    return EXIT_OK
 
 
 def _open_session(

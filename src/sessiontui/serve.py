@@ -1,0 +1,243 @@
+"""`sessiontui serve`: a session's present or notes view in a web browser, behind a token.
+
+textual-serve starts the view's own command (`sessiontui notes FILE`...) for every browser
+that connects, so the served view is the terminal app itself, saving through the same store.
+What this module adds is access control, because textual-serve has none: anyone who could
+reach its port could type into the app. Every request must carry the random token printed at
+start (or the cookie the first request with it sets), and a websocket opened by a page of
+another site is refused even when the browser sends that cookie.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+import shlex
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from aiohttp.typedefs import Handler, Middleware
+    from textual_serve.server import Server
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+VIEWS = ("present", "notes")
+TOKEN_PARAMETER = "token"
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    """What `serve` will do, worked out without binding a port so that tests can check it."""
+
+    command: str
+    host: str
+    port: int
+    token: str
+    title: str
+    warning: str | None
+
+    @property
+    def url(self) -> str:
+        """The full URL to open, token included, as Jupyter prints it."""
+        shown = self.host
+        if shown in WILDCARD_HOSTS:
+            # Listening on every address: the machine's name is what others can try to reach.
+            import socket
+
+            shown = socket.gethostname()
+        if ":" in shown:
+            shown = f"[{shown}]"
+        return f"http://{shown}:{self.port}/?{TOKEN_PARAMETER}={self.token}"
+
+
+def plan(
+    path: Path,
+    *,
+    view: str,
+    host: str | None = None,
+    port: int = DEFAULT_PORT,
+    item: str | None = None,
+    group: str | None = None,
+    token: str | None = None,
+) -> ServePlan:
+    """The command each browser runs, where to listen, the token and any warning to print."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
+    # The venv's own interpreter, so the served view is this very install of sessiontui; the
+    # command goes through a shell (textual-serve's choice), hence every part quoted.
+    arguments = [sys.executable, "-m", "sessiontui", view, str(path.resolve())]
+    if item is not None:
+        arguments += ["--item", item]
+    if group is not None:
+        arguments += ["--group", group]
+    warning = None
+    if host is not None:
+        warning = (
+            f"warning: listening on {host}: anyone who can reach that address "
+            "and has the token can use this session"
+        )
+    return ServePlan(
+        command=shlex.join(arguments),
+        host=host if host is not None else DEFAULT_HOST,
+        port=port,
+        token=token if token is not None else secrets.token_urlsafe(24),
+        title=f"sessiontui {view}: {path.name}",
+        warning=warning,
+    )
+
+
+def cookie_name(port: int) -> str:
+    """The token cookie's name: cookies ignore the port, so two servers need two names."""
+    return f"sessiontui-token-{port}"
+
+
+def _matches(given: str | None, token: str) -> bool:
+    if given is None:
+        return False
+    # Bytes, because compare_digest refuses non-ASCII text, and a query string can hold any.
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def _is_websocket(request: web.Request) -> bool:
+    return request.headers.get("Upgrade", "").lower() == "websocket"
+
+
+def _same_origin(request: web.Request) -> bool:
+    """Whether the page that opened this request was served from this very host and port."""
+    origin = request.headers.get("Origin")
+    # Browsers always send Origin on a websocket; one without it is not the served page.
+    if origin is None:
+        return False
+    return origin.lower() == f"{request.scheme}://{request.host}".lower()
+
+
+def access_guard(token: str, cookie: str) -> Middleware:
+    """An aiohttp middleware refusing, with 403, requests without the token and foreign websockets.
+
+    The token may come in the query string (the printed URL) or in the cookie that a request
+    with it sets: the page's scripts, styles and websocket are then loaded without the token
+    in their URLs, which textual-serve builds without a way to add one.
+    """
+    from aiohttp import web
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        by_query = _matches(request.query.get(TOKEN_PARAMETER), token)
+        by_cookie = _matches(request.cookies.get(cookie), token)
+        if not (by_query or by_cookie):
+            raise web.HTTPForbidden(
+                text="sessiontui serve: open the URL with the token printed at start\n"
+            )
+        if _is_websocket(request) and not _same_origin(request):
+            # The cookie alone would let any site the user visits drive the app (the
+            # browser sends it on cross-site websockets), so the Origin must be ours.
+            raise web.HTTPForbidden(text="sessiontui serve: websocket from another site\n")
+        response = await handler(request)
+        if by_query and not by_cookie and not response.prepared:
+            # HttpOnly: no script reads it; Strict: no other site's request carries it.
+            response.set_cookie(cookie, token, httponly=True, samesite="Strict", path="/")
+        return response
+
+    return guard
+
+
+def make_server(serve_plan: ServePlan) -> Server:
+    """A textual-serve server for the plan, with the access guard in front of every route."""
+    import aiohttp_jinja2
+    from textual_serve.server import Server
+
+    # The handlers of the open websockets, one per browser tab, to end them on shutdown.
+    tabs: set[asyncio.Task[object]] = set()
+
+    class GuardedServer(Server):
+        """textual-serve's Server, guarded, and with URLs taken from each request's own host.
+
+        The page's own URLs must name the host the browser used (localhost, 127.0.0.1, a
+        LAN name): the cookie is only sent there, and the Origin check compares with it.
+        """
+
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            # The app is not frozen until it starts, so a middleware can still be added.
+            app.middlewares.append(access_guard(serve_plan.token, cookie_name(serve_plan.port)))
+            return app
+
+        async def handle_index(self, request: web.Request) -> web.Response:
+            base = f"{request.host}"
+            websocket_scheme = "wss" if request.scheme == "https" else "ws"
+            context = {
+                "font_size": _font_size(request.query.get("fontsize", "16")),
+                "app_websocket_url": f"{websocket_scheme}://{base}/ws",
+                "config": {"static": {"url": f"{request.scheme}://{base}/static/"}},
+                "application": {"name": self.title},
+            }
+            return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+        async def on_startup(self, app: web.Application) -> None:
+            # Not textual-serve's banner: `run` prints the URL with its token once listening.
+            pass
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            task = asyncio.current_task()
+            assert task is not None
+            tabs.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                tabs.discard(task)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # Each tab's handler waits on its browser; cancelled, textual-serve closes the
+            # websocket and ends the tab's process at once, instead of after aiohttp's timeout.
+            for task in list(tabs):
+                task.cancel()
+
+    return GuardedServer(
+        serve_plan.command, host=serve_plan.host, port=serve_plan.port, title=serve_plan.title
+    )
+
+
+def _font_size(text: str) -> int:
+    try:
+        return max(6, min(int(text), 64))
+    except ValueError:
+        return 16
+
+
+def run(serve_plan: ServePlan) -> None:
+    """Serve until Ctrl+C or SIGTERM; OSError when the port cannot be bound."""
+    server = make_server(serve_plan)
+    server.initialize_logging()
+    asyncio.run(_serve(server, serve_plan))
+
+
+async def _serve(server: Server, serve_plan: ServePlan) -> None:
+    """textual-serve's `serve`, but printing the URL only once the port is really listening.
+
+    Its own `serve` announces the address on startup, before binding, so a browser (or a
+    test) following the announcement could find nothing there yet.
+    """
+    from aiohttp import web
+
+    runner = web.AppRunner(await server._make_app(), handle_signals=False, shutdown_timeout=5)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, serve_plan.host, serve_plan.port).start()
+        print(f"Serving {serve_plan.title}", flush=True)
+        print(f"Open: {serve_plan.url}", flush=True)
+        print("Press Ctrl+C to stop.", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        await stop.wait()
+    finally:
+        # Closes every websocket, and textual-serve then ends each tab's process.
+        await runner.cleanup()
