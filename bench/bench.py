@@ -692,7 +692,95 @@ def notes_typing(options: Options) -> list[Row]:
     ]
 
 
-ROWS: list[RowFunction] = [startup, save_and_load, live_screen, notes_typing]
+FOLLOW_CHANGES = 100
+"""Broadcasts the follow-lag row saves, one at a time."""
+
+
+def present_view(options: Options) -> list[Row]:
+    """The shared screen: idle CPU beside a bare Digits app, then how fast it follows saves.
+
+    Idle: `sessiontui present` on the running copy of the example and the bare Digits app, side
+    by side, as in the live-screen rows. Follow lag: the bench saves a broadcast event into
+    the file, as the facilitator's `run` does, and times from the save until the present
+    view's terminal shows the message; each message is one letter repeated, a different
+    letter each time, so every cell of it changes and it arrives in one piece.
+    """
+    from sessiontui import store
+    from sessiontui.model import Event
+
+    print(f"present view: a {options.seconds:g} s idle window, then follow lag...", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
+        folder = Path(name)
+        running = _running_copy(options, folder)
+        env = _child_env(folder / "home")
+        commands = {
+            "bare Digits": [sys.executable, str(BENCH / "bare_digits.py")],
+            "sessiontui present": [sys.executable, "-m", "sessiontui", "present", str(running)],
+        }
+        terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
+        selector = selectors.DefaultSelector()
+        try:
+            for terminal in terminals:
+                selector.register(terminal.master, selectors.EVENT_READ, terminal)
+            _drain(selector, WARMUP)
+            for terminal in terminals:
+                if not terminal.alive():
+                    tail = terminal.tail.decode("utf-8", "replace")
+                    raise SystemExit(f"bench: {terminal.name} did not start; it wrote:\n{tail}")
+            cpu = [terminal.cpu_seconds() for terminal in terminals]
+            started = time.monotonic()
+            _drain(selector, options.seconds)
+            elapsed = time.monotonic() - started
+            idle = [
+                (terminal.cpu_seconds() - before) / elapsed * 100
+                for terminal, before in zip(terminals, cpu, strict=True)
+            ]
+            present = terminals[1]
+            selector.unregister(present.master)
+            lags: list[float] = []
+            session = store.load(running).session
+            for number in range(FOLLOW_CHANGES):
+                letter = chr(ord("A") + number % 26)
+                message = letter * 12
+                event = Event(at=dt.datetime.now(dt.UTC), kind="broadcast", text=message)
+                session = session.model_copy(update={"log": [*session.log, event]})
+                _drain_now(present)
+                saved = time.perf_counter()
+                store.save(running, session)
+                if _read_until(present, message.encode(), time.monotonic() + 5):
+                    lags.append((time.perf_counter() - saved) * 1000)
+                _drain(selector, 0.05)  # the bare app's terminal keeps being read
+        finally:
+            _stop(terminals, selector)
+            selector.close()
+    ratio = _ratio(idle[1], idle[0])
+    missed = FOLLOW_CHANGES - len(lags)
+    lag_text = (
+        f"p50 {_percentile(lags, 0.5):.0f} ms, p95 {_percentile(lags, 0.95):.0f} ms"
+        if lags
+        else "n/a"
+    )
+    if missed:
+        lag_text += f"; {missed} of {FOLLOW_CHANGES} not seen within 5 s"
+    p95 = _percentile(lags, 0.95) if lags else math.inf
+    return [
+        Row(
+            f"present view follows a save (over {FOLLOW_CHANGES} broadcasts)",
+            lag_text,
+            "p95 ≤ 1 s (aim < 300 ms)",
+            p95 <= 1000 and not missed,
+        ),
+        Row(
+            f"idle CPU, present view with the countdown running (over {elapsed:.0f} s)",
+            f"bare Digits {idle[0]:.2f}%; sessiontui present {idle[1]:.2f}%; "
+            f"ratio **{ratio:.2f}x**",
+            "≤ 2x",
+            ratio <= 2,
+        ),
+    ]
+
+
+ROWS: list[RowFunction] = [startup, save_and_load, live_screen, notes_typing, present_view]
 """Each function measures one thing and returns its rows; add new measurements here."""
 
 
