@@ -2,7 +2,7 @@
 
 It never writes the session file, nor takes its lock: saves replace the file atomically, so
 a plain read sees either the old version or the new one, and any number of present views can
-follow one file without slowing the facilitator's saves. Every `POLL_SECONDS` it stats the
+follow one file without slowing the facilitator's saves. Every `FOLLOW_SECONDS` it stats the
 file on the UI thread (one system call) and only when the stat changed reads it again, in a
 thread worker. A read that fails (the file briefly missing or invalid while someone saves or
 edits it) keeps the last good version on screen, with a notice saying since when.
@@ -53,6 +53,11 @@ def identity_of(path: Path) -> Identity:
         return file_identity(os.stat(path))
     except OSError:
         return None
+
+
+FOLLOW_SECONDS = 0.25
+"""How often the view stats the file: the room sees a control within a quarter second plus a
+read, and an unchanged file costs one system call."""
 
 
 class PresentScreen(Screen[None]):
@@ -117,9 +122,7 @@ class PresentScreen(Screen[None]):
         self.query_one("#present-ways").border_title = "Ways of working"
         # Paint the screen first, then read: the first frame does not wait for the file.
         self.call_after_refresh(self.poll, force=True)
-        from sessiontui.writer import POLL_SECONDS
-
-        self.set_interval(POLL_SECONDS, self.poll, name="poll file")
+        self.set_interval(FOLLOW_SECONDS, self.poll, name="poll file")
 
     @property
     def session_app(self) -> SessionApp:
