@@ -372,3 +372,59 @@ async def test_a_real_browser_shows_and_saves_the_served_notes_view_and_stranger
         for stream in (server.stdout, server.stderr):
             if stream is not None:
                 stream.close()
+
+
+@pytest.mark.subprocess
+async def test_a_browser_tab_of_the_present_view_follows_the_facilitators_saves(
+    tmp_path: Path, example_path: Path
+) -> None:
+    import datetime as dt
+
+    from sessiontui import store
+    from sessiontui.model import Event
+
+    helper = _load_helper()
+    if helper.chromium() is None:
+        pytest.skip("no chromium: .ci/run installs Debian's chromium")
+    path = tmp_path / "workshop.toml"
+    shutil.copy(example_path, path)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sessiontui", "serve", str(path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = await asyncio.wait_for(asyncio.to_thread(_read_url, server), 60)
+        async with helper.Browser(tmp_path / "chromium-profile") as browser:
+            await browser.open(url)
+            await browser.wait_for_text("STARTS AT 13:00", timeout=60)
+            # The facilitator starts, moves on to the coffee trial and tells the room, with
+            # markup that must reach the page as text.
+            session = store.load(path).session
+            now = dt.datetime.now(dt.UTC)
+            log = [
+                Event(at=now, kind="start"),
+                Event(at=now, kind="next"),
+                Event(at=now, kind="next"),
+                Event(at=now, kind="broadcast", text="Find your partner [b]now[/] \x1b[31m!"),
+            ]
+            store.save(path, session.model_copy(update={"date": now.date(), "log": log}))
+            await browser.wait_for_text("Find your partner [b]now[/] ␛[31m!", timeout=10)
+            await browser.wait_for_text("Randomised Coffee Trial", timeout=10)
+            await browser.wait_for_text("RUNNING", timeout=10)
+            await browser.wait_for_text("Turn 1 of 2", timeout=10)
+            await asyncio.sleep(1.0)
+            png = await browser.screenshot(tmp_path / "serve-present.png")
+        assert len(png) > 8_000, "the screenshot is nearly blank"
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        for stream in (server.stdout, server.stderr):
+            if stream is not None:
+                stream.close()
