@@ -685,3 +685,29 @@ def test_a_late_start_on_the_planned_day_is_not_moved() -> None:
 
     assert state.plan_shift == dt.timedelta(0)
     assert state.drift == dt.timedelta(minutes=4)
+
+
+def test_a_past_session_not_started_is_previewed_at_its_times_today() -> None:
+    session = workshop()  # 16 Feb 2023, 13:00-16:00, Europe/London
+    morning = dt.datetime(2026, 11, 26, 5, 41, tzinfo=dt.UTC)
+
+    state = run_state(session, morning)
+
+    assert state.status == "planned"
+    assert state.items[0].planned_start == dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC)
+    assert state.drift == dt.timedelta(0)  # not "33,088 h behind"
+    assert state.fixed_at_risk == []
+    assert f"{state.planned_finish:%Y-%m-%d %H:%M}" == "2026-11-26 16:00"
+    # Still not started at 13:10 today: ten minutes behind its time today.
+    assert run_state(session, morning.replace(hour=13, minute=10)).drift == dt.timedelta(minutes=10)
+
+
+def test_a_future_session_not_started_keeps_its_own_date() -> None:
+    session = workshop()
+    weeks_before = dt.datetime(2023, 2, 1, 9, 0, tzinfo=dt.UTC)
+
+    state = run_state(session, weeks_before)
+
+    assert state.plan_shift == dt.timedelta(0)
+    assert state.items[0].planned_start == dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
+    assert state.drift == dt.timedelta(0)

@@ -327,7 +327,7 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, such as dt.datetime.now(dt.UTC)")
     zone = _zone(session, tz)
-    shift = plan_shift(session, zone)
+    shift = plan_shift(session, zone, now)
     times = _plan_utc(session, zone, shift)
     session_start = _wall(session, session.start, zone, shift)
     run = _Replay(session)
@@ -560,16 +560,27 @@ def _wall(
     return dt.datetime.combine(session.date, time, tzinfo=zone).astimezone(dt.UTC) + shift
 
 
-def plan_shift(session: Session, tz: tzinfo | None = None) -> dt.timedelta:
+def plan_shift(
+    session: Session, tz: tzinfo | None = None, now: dt.datetime | None = None
+) -> dt.timedelta:
     """How far the plan moves because the session was started on another day than its `date`.
 
     A rehearsal, a rescheduled run or someone trying the example today would otherwise be
     "33,000 h behind"; such a run is timed against its plan moved to when it really started.
     A start on the planned day is never moved, so being 4 minutes late shows as 4 min behind.
+    Not started yet, and its day already past (given `now`), the plan is previewed at the same
+    times today, for the same reason.
     """
     zone = _zone(session, tz)
     start = next((event.at for event in session.log if event.kind == "start"), None)
-    if start is None or start.astimezone(zone).date() == session.date:
+    if start is None:
+        today = None if now is None else now.astimezone(zone).date()
+        if today is None or today <= session.date:
+            return _ZERO
+        planned_start = dt.datetime.combine(session.date, session.start, tzinfo=zone)
+        moved_start = dt.datetime.combine(today, session.start, tzinfo=zone)
+        return moved_start.astimezone(dt.UTC) - planned_start.astimezone(dt.UTC)
+    if start.astimezone(zone).date() == session.date:
         return _ZERO
     return start - _wall(session, session.start, zone)
 

@@ -55,8 +55,9 @@ def clock_line(state: RunState, zone: tzinfo, *, bell: bool) -> Text:
         text.append(f"~{hhmm(state.projected_finish, zone)}", style="bold")
     text.append(f" (planned {hhmm(state.planned_finish, zone)})")
     if state.plan_shift:
-        # Started on another day than planned: say why the planned times are not the file's.
-        text.append(" · plan moved to the real start", style="italic")
+        # Another day than planned: say why the planned times are not the file's.
+        moved = "today" if state.status == "planned" else "the real start"
+        text.append(f" · plan moved to {moved}", style="italic")
     if not bell:
         text.append(" · bell off", style="italic")
     return text
