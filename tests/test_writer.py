@@ -551,6 +551,7 @@ STEPS = st.lists(
 # screen's save arriving while its own is in flight.
 @example([(0, "rewrite"), (0, "save"), (0, "rewrite"), (0, "take"), (0, "deliver")])
 @example([(0, "rewrite"), (0, "save"), (0, "rewrite"), (0, "save"), (0, "look")])
+@example([(0, "type"), (0, "save"), (0, "take"), (0, "rewrite"), (0, "save")])
 @example(
     [
         (0, "rewrite"),

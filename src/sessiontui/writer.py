@@ -425,7 +425,13 @@ class SyncedSession:
         ancestor = self.base.session
         if version.generation > self.base.generation:
             # The file has our save `generation` in it: we last agreed at that version.
-            ancestor = self._in_flight.get(version.generation, ancestor)
+            if version.generation in self._in_flight:
+                ancestor = self._in_flight[version.generation]
+            elif self._in_flight and min(self._in_flight) > version.generation:
+                # Its snapshot was let go because a later save of ours landed: this version
+                # is older than that save, whose own result carries all it has. Merging it
+                # from the older base would show this screen's rewrite as a clash with itself.
+                return ()
         result = merge(ancestor, self.session, version.session)
         self._in_flight = {
             g: merge(ancestor, snapshot, version.session).session
