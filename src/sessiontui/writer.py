@@ -63,6 +63,7 @@ __all__ = [
     "SyncedSession",
     "describe_error",
     "file_identity",
+    "identity_or_none",
 ]
 
 POLL_SECONDS: Final = 0.5
@@ -238,7 +239,7 @@ class SessionWriter:
                     with store.lock_for(self.path).acquire(timeout=store.LOCK_TIMEOUT):
                         merged, conflicts = self._merged_with_disk(submission)
                         store.save(self.path, merged)
-                        identity = _identity_or_none(self.path)
+                        identity = identity_or_none(self.path)
                 except filelock.Timeout as error:
                     message = f"another program kept the lock {error.lock_file} too long"
                     self._failed(message)
@@ -296,7 +297,7 @@ class SessionWriter:
                     loaded = store.load(self.path)
                     # Only a program that ignores the lock can change the file meanwhile;
                     # then the identity is unknown and the next poll reads it again.
-                    identity = seen if _identity_or_none(self.path) == seen else None
+                    identity = seen if identity_or_none(self.path) == seen else None
                 if loaded.read_only is not None:
                     raise store.SessionFileError(loaded.read_only)
             except filelock.Timeout:
@@ -368,12 +369,15 @@ class SessionWriter:
             self._last_error = message
 
 
-def _identity_of(path: Path) -> Identity:
+def _identity_of(path: str | Path) -> Identity:
     return file_identity(os.stat(path))
 
 
-def _identity_or_none(path: Path) -> Identity | None:
-    # None (unknown) makes the next look read the file again: slower, never wrong.
+def identity_or_none(path: str | Path) -> Identity | None:
+    """The file's identity now, or None when it cannot be stat-ed (missing mid-save, say).
+
+    Callers treat None as unknown, so the next look reads the file again: slower, never wrong.
+    """
     try:
         return _identity_of(path)
     except OSError:

@@ -13,7 +13,6 @@ What is shown is derived once a second from the plan, the log and the clock
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -40,19 +39,7 @@ if TYPE_CHECKING:
     from sessiontui.app import SessionApp
     from sessiontui.model import Session
     from sessiontui.widgets.present import PresentView
-
-Identity = tuple[int, int, int, int, int] | None
-"""The file's stat fields that change with every save; None while the file cannot be stat-ed."""
-
-
-def identity_of(path: Path) -> Identity:
-    """The file's identity now, or None if it cannot be stat-ed (missing mid-save, say)."""
-    from sessiontui.writer import file_identity
-
-    try:
-        return file_identity(os.stat(path))
-    except OSError:
-        return None
+    from sessiontui.writer import Identity
 
 
 FOLLOW_SECONDS = 0.25
@@ -93,7 +80,7 @@ class PresentScreen(Screen[None]):
         """What is on screen now."""
         self.unreadable: tuple[datetime, str] | None = None
         """Since when and why the file cannot be read, or None while it reads."""
-        self._seen: Identity = None
+        self._seen: Identity | None = None
         self._requested = 0
         self._applied = 0
         self._ticker: Timer | None = None
@@ -133,7 +120,9 @@ class PresentScreen(Screen[None]):
 
     def poll(self, *, force: bool = False) -> None:
         """Read the file again if its stat changed since the last look (one stat otherwise)."""
-        seen = identity_of(self.path)
+        from sessiontui.writer import identity_or_none  # pydantic: not before the first frame
+
+        seen = identity_or_none(self.path)
         if seen == self._seen and not force:
             return
         self._seen = seen

@@ -14,7 +14,6 @@ synchronously, so nothing is lost.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -30,7 +29,7 @@ from sessiontui.display import safe_line, user_line
 
 if TYPE_CHECKING:
     from sessiontui.model import Session
-    from sessiontui.writer import DiskVersion, SessionWriter, SyncedSession
+    from sessiontui.writer import DiskVersion, Identity, SessionWriter, SyncedSession
 
 RETRY_SECONDS: Final = 5.0
 """How long after a failed save it is tried again (any new change tries at once)."""
@@ -73,7 +72,7 @@ class SaveStatus(Static):
         """Called instead of posting `Merged`, in the same call as the merge: a screen showing
         typing needs no keystroke to land between the merge and showing its result."""
         self._retry: Timer | None = None
-        self._polled: object = None
+        self._polled: Identity | None = None
         """The file's stat when it was last looked at, so an unchanged file is not read."""
 
     def on_mount(self) -> None:
@@ -126,11 +125,9 @@ class SaveStatus(Static):
             return
         # One stat here, on the UI thread, and a worker only when the file changed: starting
         # a thread twice a second would cost more idle CPU than everything else on screen.
-        try:
-            info = os.stat(writer.path)
-            seen: object = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        except OSError:
-            seen = None
+        from sessiontui.writer import identity_or_none
+
+        seen = identity_or_none(writer.path)
         if seen is not None and seen == self._polled:
             return
         self._polled = seen
