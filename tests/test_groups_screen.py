@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import SelectionList, Static
 
-from pilot_helpers import settle
+from pilot_helpers import START, FakeClock, settle
 from sessiontui import grouping, store
 from sessiontui.app import SessionApp, make_app
 from sessiontui.config import UserConfig
@@ -25,18 +25,7 @@ from sessiontui.screens.confirm import ConfirmScreen
 from sessiontui.screens.groups import GroupsScreen
 from sessiontui.widgets.groups import GroupsView
 
-START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 ITEM = "coffee-trial"
-
-
-class FakeClock:
-    """A clock that stays where the test puts it."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

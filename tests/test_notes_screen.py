@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
-from pilot_helpers import settle
+from pilot_helpers import START, FakeClock, settle
 from sessiontui import notes, store
 from sessiontui.app import SessionApp, make_app
 from sessiontui.config import UserConfig
@@ -25,21 +25,6 @@ from sessiontui.screens.commitments import CommitmentsScreen
 from sessiontui.screens.notes import NotesScreen
 from sessiontui.widgets.notes import NotesPane, WordCount
 from sessiontui.writer import SessionWriter
-
-START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
-
-
-class FakeClock:
-    """A clock the test moves on by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -118,11 +103,11 @@ async def test_typing_is_saved_a_second_after_it_stops(workshop: Path) -> None:
     clock = FakeClock(START)
     async with notes_app(workshop, clock, item="coffee-trial", group="Group 1") as (_, pilot, s):
         await type_into(pilot, s.query_one("#field-text", TextArea), "trust first")
-        clock.advance(0.9)
+        clock.advance(seconds=0.9)
         s.autosave_if_due()
         await settle(pilot)
         assert on_disk(workshop, "coffee-trial", "Group 1") == {}
-        clock.advance(0.2)
+        clock.advance(seconds=0.2)
         s.autosave_if_due()
         await settle(pilot)
         assert on_disk(workshop, "coffee-trial", "Group 1")["text"] == "trust first"
@@ -134,7 +119,7 @@ async def test_continuous_typing_is_saved_within_the_autosave_limit(workshop: Pa
         area = s.query_one("#field-text", TextArea)
         for word in ["a", "b", "c", "d"]:
             await type_into(pilot, area, word)
-            clock.advance(0.5)  # never a whole second's pause
+            clock.advance(seconds=0.5)  # never a whole second's pause
             s.autosave_if_due()
             await settle(pilot)
         # 1.5 s after the first keystroke it was saved, though typing never stopped.

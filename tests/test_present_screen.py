@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from pilot_helpers import settle
+from pilot_helpers import START, FakeClock, settle
 from sessiontui import store
 from sessiontui.app import SessionApp, make_app
 from sessiontui.cli import main
@@ -40,23 +40,8 @@ from sessiontui.screens.run import RunScreen
 from sessiontui.widgets.present import BigDigits, big_lines
 from sessiontui.writer import SessionWriter
 
-START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "[bold]b[/bold]"]
 SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "[bold]b[/bold]"]
-
-
-class FakeClock:
-    """A clock the test moves on by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def set(self, **delta: float) -> None:
-        """Move to START plus this much."""
-        self.now = START + dt.timedelta(**delta)
 
 
 class Facilitator:

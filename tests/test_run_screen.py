@@ -23,7 +23,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Static
 
-from pilot_helpers import settle
+from pilot_helpers import START, FakeClock, settle
 from sessiontui import store
 from sessiontui.app import SessionApp, make_app
 from sessiontui.config import UserConfig
@@ -37,26 +37,8 @@ from sessiontui.widgets.prompts import PromptsPanel
 from sessiontui.widgets.reminders import Reminders
 from sessiontui.widgets.saving import SaveStatus
 
-START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "\u202egnp.exe", "[bold]b[/bold]"]
 SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "⟨U+202E⟩gnp.exe", "[bold]b[/bold]"]
-
-
-class FakeClock:
-    """A clock the test moves on by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def set(self, **delta: float) -> None:
-        """Move to START plus this much."""
-        self.now = START + dt.timedelta(**delta)
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture
