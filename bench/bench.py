@@ -430,6 +430,32 @@ def _stop(terminals: list[Terminal], selector: selectors.BaseSelector) -> None:
         os.close(terminal.master)
 
 
+def _warm_up(terminals: list[Terminal], selector: selectors.BaseSelector) -> None:
+    """Read every terminal through the warm-up; stop with an app's output if it did not start."""
+    for terminal in terminals:
+        selector.register(terminal.master, selectors.EVENT_READ, terminal)
+    _drain(selector, WARMUP)
+    for terminal in terminals:
+        if not terminal.alive() or not terminal.read:
+            tail = terminal.tail.decode("utf-8", "replace")
+            raise SystemExit(f"bench: {terminal.name} did not start; it wrote:\n{tail}")
+
+
+def _idle_cpu(
+    terminals: list[Terminal], selector: selectors.BaseSelector, seconds: float
+) -> tuple[list[float], float]:
+    """Each app's CPU over a window of reading its terminal, as % of one core, and the window."""
+    before = [terminal.cpu_seconds() for terminal in terminals]
+    started = time.monotonic()
+    _drain(selector, seconds)
+    elapsed = time.monotonic() - started
+    cpu = [
+        (terminal.cpu_seconds() - used) / elapsed * 100
+        for terminal, used in zip(terminals, before, strict=True)
+    ]
+    return cpu, elapsed
+
+
 def _running_copy(options: Options, folder: Path) -> Path:
     """A copy of the session, dated today, whose log starts it now: its countdown is running.
 
@@ -474,30 +500,15 @@ def live_screen(options: Options) -> list[Row]:
             "bare Digits": [sys.executable, str(BENCH / "bare_digits.py")],
             "sessiontui": [sys.executable, "-m", "sessiontui", "run", str(running)],
         }
+        terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
         selector = selectors.DefaultSelector()
-        terminals: list[Terminal] = []
         try:
-            for label, argv in commands.items():
-                terminal = _open_terminal(label, argv, env, folder)
-                terminals.append(terminal)
-                selector.register(terminal.master, selectors.EVENT_READ, terminal)
-            _drain(selector, WARMUP)
-            for terminal in terminals:
-                if not terminal.alive() or not terminal.read:
-                    tail = terminal.tail.decode("utf-8", "replace")
-                    raise SystemExit(f"bench: {terminal.name} did not start; it wrote:\n{tail}")
-            started = time.monotonic()
-            cpu = [terminal.cpu_seconds() for terminal in terminals]
+            _warm_up(terminals, selector)
             read = [terminal.read for terminal in terminals]
-            _drain(selector, options.seconds)
-            elapsed = time.monotonic() - started
+            cpu, elapsed = _idle_cpu(terminals, selector, options.seconds)
             for terminal in terminals:
                 if not terminal.alive():
                     raise SystemExit(f"bench: {terminal.name} stopped during the window")
-            cpu = [
-                (terminal.cpu_seconds() - before) / elapsed * 100
-                for terminal, before in zip(terminals, cpu, strict=True)
-            ]
             rate = [
                 (terminal.read - before) / elapsed
                 for terminal, before in zip(terminals, read, strict=True)
@@ -620,14 +631,9 @@ def notes_typing(options: Options) -> list[Row]:
         terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
         selector = selectors.DefaultSelector()
         try:
+            _warm_up(terminals, selector)
             for terminal in terminals:
-                selector.register(terminal.master, selectors.EVENT_READ, terminal)
-            _drain(selector, WARMUP)
-            for terminal in terminals:
-                selector.unregister(terminal.master)
-                if not terminal.alive():
-                    tail = terminal.tail.decode("utf-8", "replace")
-                    raise SystemExit(f"bench: {terminal.name} did not start; it wrote:\n{tail}")
+                selector.unregister(terminal.master)  # read directly, key by key
             latency: list[list[float]] = [[], []]
             for number in range(options.keys):
                 letter = TYPED[number % len(TYPED)].encode()
@@ -650,14 +656,7 @@ def notes_typing(options: Options) -> list[Row]:
             for terminal in terminals:
                 selector.register(terminal.master, selectors.EVENT_READ, terminal)
             _drain(selector, 3)
-            cpu = [terminal.cpu_seconds() for terminal in terminals]
-            started = time.monotonic()
-            _drain(selector, options.seconds)
-            elapsed = time.monotonic() - started
-            idle = [
-                (terminal.cpu_seconds() - before) / elapsed * 100
-                for terminal, before in zip(terminals, cpu, strict=True)
-            ]
+            idle, elapsed = _idle_cpu(terminals, selector, options.seconds)
         finally:
             _stop(terminals, selector)
             selector.close()
@@ -720,21 +719,8 @@ def present_view(options: Options) -> list[Row]:
         terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
         selector = selectors.DefaultSelector()
         try:
-            for terminal in terminals:
-                selector.register(terminal.master, selectors.EVENT_READ, terminal)
-            _drain(selector, WARMUP)
-            for terminal in terminals:
-                if not terminal.alive():
-                    tail = terminal.tail.decode("utf-8", "replace")
-                    raise SystemExit(f"bench: {terminal.name} did not start; it wrote:\n{tail}")
-            cpu = [terminal.cpu_seconds() for terminal in terminals]
-            started = time.monotonic()
-            _drain(selector, options.seconds)
-            elapsed = time.monotonic() - started
-            idle = [
-                (terminal.cpu_seconds() - before) / elapsed * 100
-                for terminal, before in zip(terminals, cpu, strict=True)
-            ]
+            _warm_up(terminals, selector)
+            idle, elapsed = _idle_cpu(terminals, selector, options.seconds)
             present = terminals[1]
             selector.unregister(present.master)
             lags: list[float] = []
