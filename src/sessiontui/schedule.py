@@ -377,6 +377,16 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
     )
 
 
+def current_before_each(session: Session) -> list[int | None]:
+    """The index of the current item just before each logged event, so a log can name it."""
+    run = _Replay(session)
+    currents: list[int | None] = []
+    for event in session.log:
+        currents.append(run.current)
+        run.apply(event)
+    return currents
+
+
 class _Replay:
     """The run's mutable state while the log is folded; kept private so results stay immutable."""
 
