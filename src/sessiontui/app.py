@@ -253,6 +253,10 @@ class SessionApp(App[None]):
             from sessiontui.screens.notes import NotesScreen
 
             return NotesScreen(self.session_path, self.clock, item=self.item, group=self.group)
+        if self.session_path is not None and self.mode == "review":
+            from sessiontui.screens.review import ReviewScreen
+
+            return ReviewScreen(self.session_path, self.clock)
         if self.session_path is not None and self.mode == "present":
             from sessiontui.screens.present import PresentScreen
 
@@ -263,7 +267,7 @@ class SessionApp(App[None]):
             return RunScreen(self.session_path, self.clock)
         from sessiontui.screens.home import HomeScreen
 
-        return HomeScreen(self.folder, self.clock)
+        return HomeScreen(self.folder, self.clock, open_as=self.mode)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands, plus every key binding of the screen the palette opened on."""
@@ -306,7 +310,9 @@ def make_app(
     `exit_on_load_error`, a session file that fails to load ends the app with code 2 and its
     problems in `load_problems`, for the command line to print. `mode` "notes" opens the
     note-taker's screen instead of the run screen, on `item` and `group` when given; "present"
-    the read-only shared screen for the room, which follows the file as others save it.
+    the read-only shared screen for the room, which follows the file as others save it;
+    "review" the read-only review of a past session. Without `session_path`, `mode` is what
+    Enter on the home screen opens.
     """
     return SessionApp(
         session_path=session_path,

@@ -152,6 +152,34 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--group", metavar="NAME", help='notes view only: group, e.g. "Group 2"')
     serve.set_defaults(handler=_serve)
 
+    review = commands.add_parser(
+        "review",
+        help="review a past session: timing, notes, commitments",
+        description="A read-only review of one session file: planned against actual "
+        "timing, the log, the notes of every breakout by template, the commitments and "
+        "the coming-up list. Given a folder (default: --dir), opens its home screen, "
+        "where Enter reviews the highlighted session.",
+    )
+    review.add_argument("target", type=Path, nargs="?", metavar="FILE|DIR")
+    review.set_defaults(handler=_review)
+
+    export = commands.add_parser(
+        "export",
+        help="write a session's minutes as Markdown or HTML",
+        description="Write minutes a facilitator can send as they are: the header, the "
+        "agenda planned against actual, the notes of every breakout in their template "
+        "layout, the commitments and the coming-up list. HTML is one self-contained page "
+        "with the timing chart drawn in it. Exit 2 if FILE does not load.",
+    )
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument(
+        "--format", choices=("md", "html"), help="default: from -o's extension, else md"
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help="file to write (default: print it)"
+    )
+    export.set_defaults(handler=_export)
+
     present = commands.add_parser(
         "present",
         help="the shared screen for the room, following a session live",
@@ -344,6 +372,43 @@ def _notes(args: argparse.Namespace) -> int:
         if args.item not in ids:
             return _fail_line(f"{path}: no agenda item has id {args.item!r}: {', '.join(ids)}")
     return _open_session(path, mode="notes", item=args.item, group=args.group)
+
+
+def _review(args: argparse.Namespace) -> int:
+    target: Path = args.target if args.target is not None else args.dir
+    if target.is_dir():
+        from sessiontui.app import make_app
+
+        make_app(folder=target, mode="review").run()
+        return EXIT_OK
+    return _open_session(target, mode="review")
+
+
+def _export(args: argparse.Namespace) -> int:
+    import os
+
+    from sessiontui import export, store
+
+    path: Path = args.file
+    try:
+        session = store.load(path).session
+    except store.SessionFileError as error:
+        # The same lines `check` prints for this file.
+        return _fail(str(error))
+    output: Path | None = args.output
+    fmt: str = args.format or ("html" if output and output.suffix in (".html", ".htm") else "md")
+    text = export.minutes(session, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    if output.suffix == ".toml" or (output.exists() and os.path.samefile(output, path)):
+        return _fail_line(f"{output}: not writing minutes over a session file")
+    try:
+        store.write_text(output, text)
+    except OSError as error:
+        return _fail_line(error.strerror or str(error))
+    print(output)
+    return EXIT_OK
 
 
 def _port_number(text: str) -> int:

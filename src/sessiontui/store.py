@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import errno
 import json
 import os
 import re
@@ -705,6 +706,17 @@ def save(path: str | Path, session: Session) -> None:
             raise OSError(f"{name}: cannot save: {exc}") from exc
         raise OSError(exc.errno, f"{name}: cannot save: {exc.strerror or exc}") from exc
     _write_schema_beside(target.parent)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write an exported file (minutes) atomically, so a reader never sees half of it."""
+    target = Path(path)
+    if target.is_dir():
+        raise OSError(errno.EISDIR, f"{os.fspath(path)}: is a folder")
+    try:
+        _replace_atomically(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise OSError(exc.errno, f"{os.fspath(path)}: cannot write: {exc.strerror or exc}") from exc
 
 
 def schema_json() -> str:

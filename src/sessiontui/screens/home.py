@@ -75,10 +75,11 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.problem = problem
 
-    def __init__(self, folder: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, folder: Path, clock: Callable[[], datetime], open_as: str = "run") -> None:
         super().__init__()
         self.folder = folder
         self.clock = clock
+        self.open_as = open_as
 
     def compose(self) -> ComposeResult:
         yield Header()
