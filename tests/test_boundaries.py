@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "sessiontui"
-CORE = ["model", "schedule", "store", "config", "grouping", "export", "merge"]
+CORE = ["model", "schedule", "store", "config", "grouping", "export", "merge", "library", "review"]
 UI_MODULES = ("textual", "sessiontui.app", "sessiontui.screens", "sessiontui.widgets")
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sessiontui import __version__
+from sessiontui.library import slugify
+
+__all__ = ["main", "slugify"]
 
 if TYPE_CHECKING:
     from sessiontui.model import Session
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 DEFAULT_FOLDER = Path("sessions")
-MAX_SLUG_LENGTH = 60
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,38 +221,20 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from sessiontui import store
+    from sessiontui.library import file_name, next_session
 
     try:
         source = store.load(args.source).session
     except store.SessionFileError as error:
         return _fail(str(error))
 
-    date, title, upcoming = args.date, args.title, list(source.upcoming)
-    if date is None:
-        following = [entry for entry in upcoming if entry.date > source.date]
-        if following:
-            date, title = following[0].date, title or following[0].title
-            upcoming = following[1:]
-        else:
-            date = dt.date.today()
-    if title is None:
-        title = source.title
-
     try:
-        session = source.model_copy(deep=True)
-        session.date, session.title, session.upcoming = date, title, upcoming
-        session.groups, session.notes, session.actions, session.log = [], [], [], []
-        for participant in session.participants:
-            participant.absent = False
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "session"
-        return _fail(f"sessiontui new: {field}: {first['msg']}")
+        session = next_session(source, args.date, args.title, today=dt.date.today())
+    except ValueError as error:
+        return _fail(f"sessiontui new: {error}")
 
-    output = args.output or args.dir / f"{date.isoformat()}-{slugify(title)}.toml"
+    output = args.output or args.dir / file_name(session.date, session.title)
     if output.exists() or output.is_symlink():
         return _fail(f"{output}: already exists; not overwriting it (choose another -o)")
     try:
@@ -488,15 +470,6 @@ def _open_home(args: argparse.Namespace) -> int:
 
     make_app(folder=folder).run()
     return EXIT_OK
-
-
-def slugify(title: str) -> str:
-    """A file-name-safe slug of a title, so that any title (`../../x`, emoji) makes a safe name."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_SLUG_LENGTH:
-        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]
-    return slug or "session"
 
 
 def _fail(message: str) -> int:
