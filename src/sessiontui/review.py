@@ -16,7 +16,7 @@ from typing import Final, Literal
 
 from sessiontui import notes as notes_rules
 from sessiontui import schedule
-from sessiontui.model import Action, AgendaItem, Note, NotesTemplate, Session
+from sessiontui.model import Action, ActionStatus, AgendaItem, Note, NotesTemplate, Session
 
 _ZERO: Final = dt.timedelta(0)
 _MINUTE: Final = dt.timedelta(minutes=1)
@@ -339,14 +339,23 @@ def previous_in_series(
     return max(earlier, key=lambda pair: (pair[1].date, pair[1].start))
 
 
-def with_status(session: Session, index: int, status: str) -> Session:
-    """A copy of the session with one commitment's status changed; raises IndexError if gone."""
-    action = session.actions[index]
-    updated = action.model_copy(update={"status": status})
-    Action.model_validate(updated.model_dump())  # an unknown status fails here, not on save
-    actions = [
-        updated if position == index else row for position, row in enumerate(session.actions)
+def with_status(session: Session, commitment: Commitment, status: ActionStatus) -> Session:
+    """A copy of the session with this commitment's status changed.
+
+    Found at its old position if it is still there, else by who and what (someone may have
+    deleted an earlier one since the list was read); raises LookupError if it is gone.
+    """
+    actions = list(session.actions)
+    wanted = commitment.action
+    same = [
+        position
+        for position, action in enumerate(actions)
+        if (action.who, action.what, action.item) == (wanted.who, wanted.what, wanted.item)
     ]
+    if not same:
+        raise LookupError(f"{wanted.who}: {wanted.what!r} is no longer in {session.title}")
+    position = commitment.index if commitment.index in same else same[0]
+    actions[position] = actions[position].model_copy(update={"status": status})
     return session.model_copy(update={"actions": actions})
 
 
