@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -64,6 +64,7 @@ __all__ = [
     "describe_error",
     "file_identity",
     "identity_or_none",
+    "update_file",
 ]
 
 POLL_SECONDS: Final = 0.5
@@ -367,6 +368,23 @@ class SessionWriter:
     def _failed(self, message: str) -> None:
         with self._state:
             self._last_error = message
+
+
+def update_file(path: str | Path, change: Callable[[Session], Session]) -> Session:
+    """Apply one change to a session file under its lock: read, change, write atomically.
+
+    For a screen that changes a file it does not keep open (a commitment's status in an
+    earlier session of the series): reading under the lock means nothing another instance
+    saved is written over, and an instance that has the file open merges the change in.
+    """
+    with store.lock_for(path).acquire(timeout=store.LOCK_TIMEOUT):
+        loaded = store.load(path)
+        if loaded.read_only:
+            raise store.SessionFileError(loaded.read_only)
+        changed = change(loaded.session)
+        if changed is not loaded.session:
+            store.save(path, changed)
+        return changed
 
 
 def _identity_of(path: str | Path) -> Identity:
