@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -90,6 +92,13 @@ class ControlledScreen(Screen[None]):
         _key("o", "notes", "Notes", "Take notes for the current item's groups"),
         _key("c", "commitments", "Commitments", "Note each person's one practical thing"),
         _key("g", "groups", "Groups", "Who is here, and the groups of a pairing or breakout"),
+        _key(
+            "l",
+            "check_back",
+            "Last time",
+            "The previous session's commitments, to check back on",
+            show=False,
+        ),
         _key("escape", "leave", "Sessions", "Return to the list of sessions"),
         _key("ctrl+r", "reload", "Reload", "Read the session file again", show=False),
     ]
@@ -108,6 +117,10 @@ class ControlledScreen(Screen[None]):
     saver: SaveStatus
     locked: str | None
     """Why the controls are off (read-only summary), or None when they work."""
+    previous: tuple[str, Session] | None = None
+    """The series' previous session (its file and contents), once looked for."""
+    _check_back_when_found = False
+    """Set by start: show the previous session's commitments as soon as they are known."""
     _allowed: frozenset[str] | None
     _highlighted: int
 
@@ -163,9 +176,12 @@ class ControlledScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(Text(question, style="bold"), yes), answered)
 
     def action_start(self) -> None:
-        """Start the session."""
+        """Start the session, then bring up last time's commitments to check back on."""
         if self._can("start"):
             self._record("start")
+            self._check_back_when_found = True
+            if self.previous is not None:
+                self._previous_found(self.PreviousFound(self.previous))
 
     def action_pause(self) -> None:
         """Pause a running session, or resume a paused one."""
@@ -302,6 +318,52 @@ class ControlledScreen(Screen[None]):
             self.saver.flush()
             screen = GroupsScreen(self.path, self.clock, item=self._current_item_id())
             self.app.push_screen(screen)
+
+    class PreviousFound(Message):
+        """The worker looked for the series' previous session: whose commitments to ask about."""
+
+        def __init__(self, previous: tuple[str, Session] | None) -> None:
+            super().__init__()
+            self.previous = previous
+
+    @work(thread=True, exclusive=True, group="check_back", exit_on_error=False)
+    def find_previous(self, session: Session) -> None:
+        """Look for the previous session of the series, ready for the start."""
+        from sessiontui.screens.checkback import find_previous
+
+        try:
+            previous = find_previous(self.path, session)
+        except Exception:  # checking back helps; an unreadable folder must not stop the run
+            previous = None
+        self.post_message(self.PreviousFound(previous))
+
+    @on(PreviousFound)
+    def _previous_found(self, message: PreviousFound) -> None:
+        self.previous = message.previous
+        if self._check_back_when_found:
+            self._check_back_when_found = False
+            if message.previous is not None and message.previous[1].actions:
+                self._show_check_back()
+
+    def action_check_back(self) -> None:
+        """Show the previous session's commitments again, to mark how each went."""
+        session = self.session
+        if session is None:
+            return
+        if not session.series:
+            self.notify("This session is not part of a series.", markup=False)
+        elif self.previous is None:
+            self.notify("No earlier session of this series in the folder.", markup=False)
+        elif not self.previous[1].actions:
+            self.notify("Nobody committed to anything last time.", markup=False)
+        else:
+            self._show_check_back()
+
+    def _show_check_back(self) -> None:
+        from sessiontui.screens.checkback import CheckBackScreen
+
+        if self.previous is not None and not isinstance(self.app.screen, CheckBackScreen):
+            self.app.push_screen(CheckBackScreen(*self.previous))
 
     def save_now(self) -> str | None:
         """Save what is pending on this thread (quitting, a signal); returns why it failed."""

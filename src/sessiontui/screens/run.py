@@ -232,8 +232,12 @@ class RunScreen(ControlledScreen):
         self.saver.open(self.path, session)
         self.locked = overview.read_only or ("finished" if overview.status == "finished" else None)
         self.refresh_bindings()
+        first_load = self.overview is None
         self.overview = overview
         self.tick()
+        if first_load and session.series:
+            # Found now, so that last time's commitments come up the moment the session starts.
+            self.find_previous(session)
         if self._ticker is None:
             # The first tick on the clock's next whole second, so the seconds turn together.
             now = self.clock()
