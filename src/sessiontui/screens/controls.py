@@ -362,8 +362,13 @@ class ControlledScreen(Screen[None]):
     def _show_check_back(self) -> None:
         from sessiontui.screens.checkback import CheckBackScreen
 
+        def closed(_: None) -> None:
+            # Read again: the statuses just marked are in the file, not in what was found.
+            if self.session is not None:
+                self.find_previous(self.session)
+
         if self.previous is not None and not isinstance(self.app.screen, CheckBackScreen):
-            self.app.push_screen(CheckBackScreen(*self.previous))
+            self.app.push_screen(CheckBackScreen(*self.previous), callback=closed)
 
     def save_now(self) -> str | None:
         """Save what is pending on this thread (quitting, a signal); returns why it failed."""

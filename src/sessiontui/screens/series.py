@@ -28,11 +28,16 @@ def load_series(folder: Path, series: str) -> list[tuple[str, Session]]:
     """The readable sessions of one series in a folder, keyed by path (reads files: a worker's)."""
     from sessiontui import store
 
-    return [
-        (str(listing.path), listing.session)
-        for listing in store.scan(folder)
-        if listing.session is not None and listing.session.series == series
-    ]
+    # The listing's header read already has each file's series: only the series' files load.
+    loaded: list[tuple[str, Session]] = []
+    for row in store.summaries(folder).summaries:
+        if row.series != series or row.error is not None:
+            continue
+        try:
+            loaded.append((str(row.path), store.load(row.path).session))
+        except store.SessionFileError:
+            continue  # the home screen lists it with its problem
+    return loaded
 
 
 class SeriesScreen(Screen[None]):

@@ -90,7 +90,7 @@ class LatenessChart(Widget):
             ):
                 text.append_text(head if index == 0 else Text(" " * label_width))
                 text.append(" ")
-                text.append_text(self._bar(value, half, scale))
+                text.append_text(self._bar(value, half, scale, self._colours()))
                 words = (
                     lateness_text(value, what=what) or f"{'not ' + what if index else 'not run'}"
                 )
@@ -98,8 +98,15 @@ class LatenessChart(Widget):
         text.rstrip()
         return text
 
+    def _colours(self) -> tuple[str, str, str]:
+        """Early, a little late, very late: the theme's colours, so high contrast applies too."""
+        theme = self.app.current_theme
+        return (theme.success or "green", theme.warning or "yellow", theme.error or "red")
+
     @staticmethod
-    def _bar(value: dt.timedelta | None, half: int, scale: float) -> Text:
+    def _bar(
+        value: dt.timedelta | None, half: int, scale: float, colours: tuple[str, str, str]
+    ) -> Text:
         bar = Text(end="")
         if value is None:
             bar.append(" " * half + "┊" + " " * half, style="dim")
@@ -110,11 +117,11 @@ class LatenessChart(Widget):
             cells = 1
         if minutes < 0:
             bar.append(" " * (half - cells))
-            bar.append("█" * cells, style="$success")
+            bar.append("█" * cells, style=colours[0])
             bar.append("│" + " " * half)
         else:
             bar.append(" " * half + "│")
-            bar.append("█" * cells, style="$warning" if minutes < 10 else "$error")
+            bar.append("█" * cells, style=colours[1] if minutes < 10 else colours[2])
             bar.append(" " * (half - cells))
         return bar
 
