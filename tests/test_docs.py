@@ -46,3 +46,16 @@ def test_the_readme_quick_start_has_exactly_two_commands() -> None:
     assert commands == ["make run", "make test"]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "\nmake test\n" in ci
+
+
+def test_the_bundled_series_has_a_first_workshop_to_check_back_on() -> None:
+    from sessiontui import review
+
+    folder = REPO / "sessions"
+    sessions = [(str(path), store.load(path).session) for path in sorted(folder.glob("*.toml"))]
+    assert len(sessions) == 2
+    first, second = (session for _, session in sessions)
+    assert first.series == second.series and first.date < second.date
+    assert review.previous_in_series(sessions, second) == sessions[0]
+    assert review.timing(first).state == "finished" and first.actions and first.notes
+    assert review.timing(second).state == "planned"
