@@ -710,6 +710,46 @@ def save(path: str | Path, session: Session) -> None:
     _write_schema_beside(target.parent)
 
 
+def create(path: str | Path, session: Session) -> None:
+    """Write a new session file, whole or not at all; never replaces a file already there.
+
+    Raises SessionFileError when the name is taken (or the session is invalid) and OSError
+    with a one-line message when the disk refuses.
+    """
+    name = os.fspath(path)
+    if session.schema_version > model.SCHEMA_VERSION:
+        raise SessionFileError(_newer(name, session.schema_version, "not saving it"))
+    text, data = _dumps(session, name)
+    if tomllib.loads(text) != data:
+        raise SessionFileError(f"{name}: the saved text would not read back the same; not saved")
+    target = Path(path)
+    taken = SessionFileError(f"{name}: already exists; not overwriting it")
+    if os.path.lexists(target):
+        raise taken
+    try:
+        temporary = _write_temporary(target, text.encode("utf-8"), 0o666 & ~_umask())
+        try:
+            # link() fails when the name exists, where a rename would replace the file.
+            os.link(temporary, target)
+        except FileExistsError:
+            raise taken from None
+        except OSError:
+            # A file system without hard links: exclusive creation, still never overwriting.
+            with open(target, "xb") as f:
+                f.write(text.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    except FileExistsError:
+        raise taken from None
+    except OSError as exc:
+        raise OSError(exc.errno, f"{name}: cannot save: {exc.strerror or exc}") from exc
+    _sync_folder(target.parent)
+    _write_schema_beside(target.parent)
+
+
 def write_text(path: str | Path, text: str) -> None:
     """Write an exported file (minutes) atomically, so a reader never sees half of it."""
     target = Path(path)
@@ -1219,15 +1259,42 @@ def _header_summary(path: Path) -> library.Summary:
         data.get("date"),
         data.get("start"),
     )
+    # tomli-w writes a short array of tables inline, before the first table header.
+    inline_log, inline_notes, inline_actions = (
+        data.get("log"),
+        data.get("notes"),
+        data.get("actions"),
+    )
+    if isinstance(inline_log, list):
+        kinds = [event.get("kind") for event in inline_log if isinstance(event, dict)]
+    else:
+        kinds = [match.group(1) for match in _LOG_KIND.finditer(text)]
     state = "planned"
-    for match in _LOG_KIND.finditer(text):
-        kind = match.group(1)
+    for kind in kinds:
         if kind == "start" and state == "planned":
             state = "running"
         elif kind == "finish":
             state = "finished"
         elif kind == "back" and state == "finished":
             state = "running"
+    if isinstance(inline_notes, list):
+        notes = sum(
+            1
+            for note in inline_notes
+            if isinstance(note, dict)
+            and any(
+                isinstance(value, str) and value.strip()
+                for key, value in note.items()
+                if key not in {"item", "group"}
+            )
+        )
+    else:
+        notes = len(_NOTES_HEADER.findall(text))
+    actions = (
+        len(inline_actions)
+        if isinstance(inline_actions, list)
+        else len(_ACTIONS_HEADER.findall(text))
+    )
     return dataclasses.replace(
         guess,
         title=title if isinstance(title, str) and title else guess.title,
@@ -1235,8 +1302,8 @@ def _header_summary(path: Path) -> library.Summary:
         date=date if type(date) is dt.date else None,
         start=start if isinstance(start, dt.time) else None,
         state=state,
-        notes=len(_NOTES_HEADER.findall(text)),
-        actions=len(_ACTIONS_HEADER.findall(text)),
+        notes=notes,
+        actions=actions,
     )
 
 

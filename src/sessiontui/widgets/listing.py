@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.text import Text
 from textual import on
@@ -16,6 +16,9 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from sessiontui.display import user_line
+
+if TYPE_CHECKING:
+    from sessiontui.library import Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,23 @@ class SessionRow:
     notes: int = 0
     actions: int = 0
     error: str | None = None
+    exact: bool = True
+    """False while the row is a guess from the file's header; shown dimmed until the full read."""
+
+    @classmethod
+    def of(cls, summary: Summary) -> SessionRow:
+        """The row of a library summary."""
+        return cls(
+            summary.path,
+            date=summary.date,
+            title=summary.title,
+            series=summary.series,
+            state=summary.state,
+            notes=summary.notes,
+            actions=summary.actions,
+            error=summary.error,
+            exact=summary.exact,
+        )
 
 
 class SessionTable(DataTable[Text]):
@@ -65,8 +85,18 @@ class SessionTable(DataTable[Text]):
         def control(self) -> SessionTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, open_label: str = "Open", id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        # The footer says what Enter opens (run, notes, present or review) on this list.
+        for key, found in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(binding, description=open_label)
+                if binding.id == "home.open_row"
+                else binding
+                for binding in found
+            ]
         self._rows: Sequence[SessionRow] = ()
         self._widths = (0, 0)
 
@@ -77,11 +107,31 @@ class SessionTable(DataTable[Text]):
             return None
         return self._rows[min(max(self.cursor_row, 0), len(self._rows) - 1)]
 
-    def show(self, rows: Sequence[SessionRow]) -> None:
-        """Replace the list, keeping the cursor on the same file when it is still there."""
-        current = self.highlighted
-        self._rows = rows
-        self._rebuild(current.path if current else None)
+    def show(self, rows: Sequence[SessionRow], *, select: Path | None = None) -> None:
+        """Replace the list, keeping the cursor on the same file (or on `select`) when listed."""
+        current = self.highlighted.path if self.highlighted else None
+        keep = select or current
+        old, self._rows = self._rows, rows
+        same_files = [row.path for row in old] == [row.path for row in rows]
+        if same_files and self.columns and keep == current:
+            # The full read after the header read: only changed cells are redrawn, and the
+            # cursor and scroll position stay exactly where they were.
+            self._update_changed(old, rows)
+            return
+        self._rebuild(keep)
+
+    def _update_changed(self, old: Sequence[SessionRow], rows: Sequence[SessionRow]) -> None:
+        keys = ("date", "title", "series", "state", "notes", "actions")
+        for index, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before == after:
+                continue
+            if before.error is not None or after.error is not None:
+                # A broken row is taller; only a rebuild changes a row's height.
+                current = self.highlighted
+                self._rebuild(current.path if current else None)
+                return
+            for key, cell in zip(keys, self._cells(after), strict=True):
+                self.update_cell(str(index), key, cell)
 
     def _widths_for(self, width: int) -> tuple[int, int]:
         fixed = sum(self._FIXED_WIDTHS.values())
@@ -129,13 +179,15 @@ class SessionTable(DataTable[Text]):
                 Text(""),
                 Text(""),
             )
+        # A row guessed from the file's header is dimmed until the full read confirms it.
+        guess = "" if row.exact else "dim"
         return (
-            Text(row.date.isoformat() if row.date else ""),
-            user_line(row.title),
+            Text(row.date.isoformat() if row.date else "", style=guess),
+            user_line(row.title, guess),
             user_line(row.series, "dim"),
-            Text(row.state),
-            Text(str(row.notes), justify="right"),
-            Text(str(row.actions), justify="right"),
+            Text(row.state if row.exact else f"{row.state}…", style=guess),
+            Text(str(row.notes), justify="right", style=guess),
+            Text(str(row.actions), justify="right", style=guess),
         )
 
     def on_mount(self) -> None:
