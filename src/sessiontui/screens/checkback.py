@@ -77,6 +77,11 @@ class CheckBackScreen(ModalScreen[None]):
                 markup=False,
             )
             yield CommitmentTable(show_session=False, id="checkback-table")
+            keys = Text(end="")
+            for key, what in (("space", "open / done / dropped"), ("Esc", "back to the run")):
+                keys.append(key, style="bold")
+                keys.append(f" {what}   ")
+            yield Static(keys, id="checkback-keys", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(CommitmentTable)
