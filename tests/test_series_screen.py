@@ -231,3 +231,28 @@ async def test_search_says_when_nothing_matches_and_shows_text_literally(tmp_pat
         app.screen.query_one(Input).value = NOTE_PHRASE
         await settle(pilot)
         assert app.screen.query_one(OptionList).option_count == 4
+
+
+async def test_home_opens_the_series_and_search(tmp_path: Path) -> None:
+    from sessiontui.screens.home import HomeScreen
+
+    folder = series_folder(tmp_path)
+    app = make_app(folder=folder, clock=FakeClock(START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SeriesScreen)
+        assert app.screen.series == SERIES  # the newest session, Workshop 3, is highlighted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"cynical")
+        await settle(pilot)
+        assert len(app.screen.hits) == 4
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -96,6 +96,20 @@ class HomeScreen(Screen[None]):
             tooltip="Create the next session of the highlighted one's series, or a copy of it",
             id="home.new",
         ),
+        Binding(
+            "s",
+            "series",
+            "Series",
+            tooltip="The highlighted session's series: timing of each, every commitment",
+            id="home.series",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search notes, commitments and titles in every session here",
+            id="home.search",
+        ),
         Binding("ctrl+r", "refresh", "Refresh", tooltip="List the folder again", id="home.refresh"),
     ]
 
@@ -173,7 +187,24 @@ class HomeScreen(Screen[None]):
         # Opening and copying need a session under the cursor; greyed out in an empty folder.
         if action in {"open", "open_as", "new"}:
             return self.query_one(SessionTable).highlighted is not None
+        if action == "series":
+            row = self.query_one(SessionTable).highlighted
+            return row is not None and bool(row.series)
         return True
+
+    def action_series(self) -> None:
+        """Show the series of the highlighted session."""
+        from sessiontui.screens.series import SeriesScreen
+
+        row = self.query_one(SessionTable).highlighted
+        if row is not None and row.series:
+            self.app.push_screen(SeriesScreen(self.folder, row.series, self.clock))
+
+    def action_search(self) -> None:
+        """Search every session of the folder."""
+        from sessiontui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.folder, self.clock))
 
     def action_refresh(self) -> None:
         """List the folder again (in a worker)."""
@@ -244,6 +275,7 @@ class HomeScreen(Screen[None]):
     @on(SessionTable.Highlighted)
     def _highlighted(self, message: SessionTable.Highlighted) -> None:
         self._show_detail(message.row)
+        self.refresh_bindings()  # Series only for a session that belongs to one
 
     def _show_detail(self, row: SessionRow | None) -> None:
         detail = self.query_one("#detail", Static)
