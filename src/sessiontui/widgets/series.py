@@ -25,7 +25,7 @@ STATUS_ORDER: Final[tuple[ActionStatus, ...]] = ("open", "done", "dropped")
 
 STATUS_STYLE: Final[dict[str, str]] = {"open": "bold", "done": "green", "dropped": "dim strike"}
 
-_LABEL_WIDTH: Final = 34
+_LABEL_WIDTH: Final = 44
 
 
 def next_status(status: ActionStatus) -> ActionStatus:
@@ -126,6 +126,11 @@ class LatenessChart(Widget):
         return bar
 
 
+def _shortened(text: str, width: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 class CommitmentTable(DataTable[Text]):
     """Commitments with their session and status; space moves the highlighted one's status on."""
 
@@ -154,6 +159,7 @@ class CommitmentTable(DataTable[Text]):
         self._wanted: dict[tuple[str, int], ActionStatus] = {}
         """The newest status asked for each commitment, which every save worker writes."""
         self._saving = threading.Lock()
+        self._drawn_width = 0
 
     def on_mount(self) -> None:
         if self.show_session:
@@ -167,6 +173,7 @@ class CommitmentTable(DataTable[Text]):
         """Replace the rows, keeping the cursor where it was."""
         cursor = self.cursor_row
         self.commitments = list(rows)
+        self._drawn_width = self._what_width()
         self.clear()
         for index, row in enumerate(self.commitments):
             self.add_row(*self._cells(row), key=str(index))
@@ -180,11 +187,20 @@ class CommitmentTable(DataTable[Text]):
             cells.append(Text(f"{row.session_date:%d %b %Y}", style="dim"))
         cells += [
             user_line(action.who),
-            user_line(action.what[:70] + ("…" if len(action.what) > 70 else "")),
+            user_line(_shortened(action.what, self._what_width())),
             Text(action.due.isoformat() if action.due else "—", style="dim"),
             Text(action.status, style=STATUS_STYLE[action.status]),
         ]
         return cells
+
+    def _what_width(self) -> int:
+        # What takes the room the other columns leave, so status stays in view at 80 columns.
+        others = (13 if self.show_session else 0) + 16 + 12 + 9 + 2 * self.cell_padding * 5
+        return max(16, self.size.width - others - 2)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.commitments and self._drawn_width != self._what_width():
+            self.show(self.commitments)
 
     @property
     def highlighted(self) -> Commitment | None:
