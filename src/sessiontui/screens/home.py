@@ -36,15 +36,6 @@ MODES: Final = {"run": "Run", "notes": "Notes", "present": "Present", "review": 
 """What a session can be opened as, and the word for it in the footer."""
 
 
-def scan_rows(folder: Path, now: datetime | None = None) -> list[SessionRow]:
-    """The folder's sessions as exact list rows, in one step (reads files: call from a worker)."""
-    from sessiontui import store
-
-    listing = store.summaries(folder)
-    exact = {row.path: row for row in store.summarise_files(listing.pending)}
-    return [SessionRow.of(exact.get(row.path, row)) for row in listing.summaries]
-
-
 def relabel(bindings: BindingsMap, binding_id: str, description: str, tooltip: str) -> None:
     """Change one binding's footer and palette words on this instance only."""
     for key, found in bindings.key_to_bindings.items():
@@ -119,10 +110,11 @@ class HomeScreen(Screen[None]):
     class Scanned(Message):
         """The worker listed the folder: `exact` False for the first, quick, listing."""
 
-        def __init__(self, rows: list[SessionRow], *, exact: bool = True) -> None:
+        def __init__(self, rows: list[SessionRow], *, exact: bool = True, serial: int = 0) -> None:
             super().__init__()
             self.rows = rows
             self.exact = exact
+            self.serial = serial
 
     class ScanFailed(Message):
         """The folder could not be listed."""
@@ -156,6 +148,8 @@ class HomeScreen(Screen[None]):
         self._select: Path | None = None
         """A file to put the cursor on when the next listing arrives (a session just created)."""
         self._rows: list[SessionRow] = []
+        self._serial = 0
+        """Which listing is the latest: an older worker's rows, arriving late, are dropped."""
         label = MODES[self.open_as]
         relabel(
             self._bindings,
@@ -209,19 +203,20 @@ class HomeScreen(Screen[None]):
     def action_refresh(self) -> None:
         """List the folder again (in a worker)."""
         self.loading = True
-        self._scan()
+        self._serial += 1
+        self._scan(self._serial)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _scan(self) -> None:
+    def _scan(self, serial: int) -> None:
         from sessiontui import store
 
         try:
             listing = store.summaries(self.folder)
             rows = [SessionRow.of(row) for row in listing.summaries]
             if not listing.pending:
-                self.post_message(self.Scanned(rows))
+                self.post_message(self.Scanned(rows, serial=serial))
                 return
-            self.post_message(self.Scanned(rows, exact=False))
+            self.post_message(self.Scanned(rows, exact=False, serial=serial))
             exact: dict[Path, Summary] = {
                 row.path: row for row in store.summarise_files(listing.pending)
             }
@@ -232,14 +227,23 @@ class HomeScreen(Screen[None]):
         from sessiontui.library import newest_first
 
         merged = newest_first(exact.get(row.path, row) for row in listing.summaries)
-        self.post_message(self.Scanned([SessionRow.of(row) for row in merged]))
+        self.post_message(self.Scanned([SessionRow.of(row) for row in merged], serial=serial))
 
     @on(Scanned)
     def _scanned(self, message: Scanned) -> None:
+        if message.serial != self._serial:
+            return
         self.loading = not message.exact
         self._rows = message.rows
         table = self.query_one(SessionTable)
-        select, self._select = self._select, None if message.exact else self._select
+        select = self._select
+        if select is not None and any(row.path == select for row in message.rows):
+            # Kept until a listing holds the new file: a listing begun before it was written
+            # (the one started when the dialog closed) may arrive first.
+            if message.exact:
+                self._select = None
+        else:
+            select = None
         table.show(message.rows, select=select)
         table.display = bool(message.rows)
         self.query_one("#detail").display = bool(message.rows)

@@ -116,7 +116,9 @@ class NewSessionScreen(ModalScreen[tuple[dt.date, str] | None]):
         return label
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        choices = self.query_one(OptionList)
+        choices.highlighted = 0
+        choices.focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
