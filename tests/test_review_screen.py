@@ -446,3 +446,25 @@ async def test_minutes_that_fail_are_said_on_screen(
 async def press(pilot: Pilot[None], key: str) -> None:
     await pilot.press(key)
     await settle(pilot)
+
+
+async def test_long_notes_show_their_start_until_clicked_or_a(tmp_path: Path) -> None:
+    base = recorded_example()
+    long = " ".join(f"word{n}" for n in range(400))
+    notes = [*base.notes, Note(item="coffee-trial", group="Group 9", text=long)]
+    path = write(tmp_path, base.model_copy(update={"notes": notes}))
+    async with reviewing(path) as (_app, pilot, screen):
+        await press(pilot, "n")
+        view = screen.note_views[("coffee-trial", "Group 9")]
+        shown = text_of(view.query_one(".note-text"))
+        assert shown.startswith("word0 word1 ")
+        assert "word399" not in shown
+        assert shown.endswith("more words (click, or a for all)")
+        assert view.cut
+        await pilot.click(view.query_one(".note-text"))
+        await settle(pilot)
+        assert text_of(view.query_one(".note-text")) == long
+        await press(pilot, "a")
+        await press(pilot, "a")  # all, then back to the starts of long notes
+        assert not screen.all_text
+        assert "word399" not in text_of(view.query_one(".note-text"))

@@ -101,6 +101,14 @@ class ReviewScreen(Screen[None]):
         _tab_key("notes", "n,2", "Notes", "Every group's notes, by item"),
         _tab_key("next", "c,3", "Commitments", "Commitments, ways of working and coming up"),
         Binding(
+            "a",
+            "all_text",
+            "All text",
+            tooltip="Show every note whole, not just the start of long ones",
+            show=False,  # the footer is full at 80 columns; ? and the palette list it
+            id="review.all_text",
+        ),
+        Binding(
             "x",
             "export",
             "Minutes",
@@ -121,6 +129,8 @@ class ReviewScreen(Screen[None]):
 
     loading: var[bool] = var(True, init=False)
     """True while the worker reads the file."""
+    all_text: var[bool] = var(False, init=False)
+    """Whether every note is shown whole (a), not only the start of long ones."""
 
     class Loaded(Message):
         """The worker read the file and worked out the review."""
@@ -277,8 +287,9 @@ class ReviewScreen(Screen[None]):
             if section.item.id != item_id:
                 item_id = section.item.id
                 widgets.append(Static(item_heading(section), classes="review-heading"))
-            view = NoteView(section)
-            self.note_views[(section.item.id, section.group)] = view
+            key = (section.item.id, section.group)
+            view = NoteView(section, full=self.all_text or key == self.focus_note)
+            self.note_views[key] = view
             widgets.append(view)
         if not widgets:
             widgets.append(Static(Text("No notes were taken.", style="dim")))
@@ -315,7 +326,7 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave":
             return self.opened_from_another_screen
-        if action in ("export", "show_tab"):
+        if action in ("export", "show_tab", "all_text"):
             return True if self.data is not None else None
         return True
 
@@ -325,6 +336,13 @@ class ReviewScreen(Screen[None]):
             return
         self.query_one(TabbedContent).active = tab
         self._focus_page(tab)
+
+    def action_all_text(self) -> None:
+        """Show every note whole, or only the start of long ones again, on the Notes tab."""
+        self.all_text = not self.all_text
+        for key, view in self.note_views.items():
+            view.full = self.all_text or key == self.focus_note
+        self.action_show_tab("notes")
 
     def action_leave(self) -> None:
         """Back to the screen this one was opened from (nothing to save: it never writes)."""

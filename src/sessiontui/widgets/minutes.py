@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Final
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.widgets import Static
 
+from sessiontui import notes as notes_rules
 from sessiontui.display import user_line, user_text
 from sessiontui.widgets.overview import long_date
 
@@ -39,15 +41,6 @@ def members_line(section: NoteSection) -> Text:
     return user_line(", ".join(section.members), "dim")
 
 
-def answer_text(question: str, answer: str) -> Text:
-    """A question in bold, and what the group said under it."""
-    text = Text(end="")
-    text.append_text(user_line(question, "bold"))
-    text.append("\n")
-    text.append_text(user_text(answer) if answer.strip() else Text(NOTHING, style="dim"))
-    return text
-
-
 def words_line(section: NoteSection) -> tuple[Text, bool]:
     """ "23 / 40 words · 17 to spare" or "45 / 40 words · 5 over the limit", and whether over."""
     if section.limit is None:
@@ -60,16 +53,58 @@ def words_line(section: NoteSection) -> tuple[Text, bool]:
     return Text(f"{section.words} / {section.limit} words · {spare} to spare", end=""), False
 
 
+PREVIEW_CHARS: Final = 600
+"""Longer answers show their start and how much more there is, until clicked: a day of
+breakouts (a megabyte of notes) then lays out in a blink, and the page stays skimmable."""
+
+
+def answer_body(answer: str, *, full: bool) -> tuple[Text, bool]:
+    """An answer as shown, and whether it was cut short (at a word, with what is left said)."""
+    if not answer.strip():
+        return Text(NOTHING, style="dim", end=""), False
+    if full or len(answer) <= PREVIEW_CHARS:
+        return user_text(answer), False
+    cut = answer.rfind(" ", 0, PREVIEW_CHARS)
+    shown = answer[: cut if cut > PREVIEW_CHARS // 2 else PREVIEW_CHARS].rstrip()
+    text = user_text(shown)
+    left = notes_rules.word_count(answer[len(shown) :])
+    text.append(f" … {left:,} more words (click, or a for all)", style="dim italic")
+    return text, True
+
+
+def answer_text(question: str, answer: str, *, full: bool = True) -> Text:
+    """A question in bold, and what the group said under it."""
+    text = Text(end="")
+    text.append_text(user_line(question, "bold"))
+    text.append("\n")
+    text.append_text(answer_body(answer, full=full)[0])
+    return text
+
+
 class NoteView(Vertical):
     """One group's notes for one item, laid out by the item's template."""
 
-    def __init__(self, section: NoteSection, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes=f"-{section.template}")
+    full: reactive[bool] = reactive(False, recompose=True)
+    """Whether long answers are shown whole (else their first `PREVIEW_CHARS`)."""
+
+    def __init__(self, section: NoteSection, *, full: bool = False) -> None:
+        super().__init__(classes=f"-{section.template}")
         self.section = section
+        self.set_reactive(NoteView.full, full)
         self.border_title = user_line(section.group or "Whole room")
 
+    @property
+    def cut(self) -> bool:
+        """Whether some answer is shown cut short."""
+        return not self.full and any(
+            len(answer) > PREVIEW_CHARS for _, answer in self.section.fields
+        )
+
+    def on_click(self) -> None:
+        self.full = True
+
     def compose(self) -> ComposeResult:
-        section = self.section
+        section, full = self.section, self.full
         yield Static(members_line(section), classes="note-members")
         fields = section.fields
         if section.template == "empathy-map":
@@ -77,29 +112,19 @@ class NoteView(Vertical):
             for pair in (quadrants[:2], quadrants[2:]):
                 with Horizontal(classes="quadrants"):
                     for question, answer in pair:
-                        yield self._quadrant(question, answer)
+                        quadrant = Static(answer_body(answer, full=full)[0], classes="quadrant")
+                        quadrant.border_title = user_line(question)
+                        yield quadrant
         for question, answer in fields:
             if section.template == "free" and question == "Notes":
-                yield Static(
-                    user_text(answer) if answer.strip() else Text(NOTHING, style="dim"),
-                    classes="note-text",
-                )
+                yield Static(answer_body(answer, full=full)[0], classes="note-text")
             else:
-                yield Static(answer_text(question, answer), classes="note-answer")
+                yield Static(answer_text(question, answer, full=full), classes="note-answer")
         if section.template == "common-purpose" or section.limit is not None:
             line, over = words_line(section)
             words = Static(line, classes="note-words")
             words.set_class(over, "-over")
             yield words
-
-    @staticmethod
-    def _quadrant(question: str, answer: str) -> Static:
-        quadrant = Static(
-            user_text(answer) if answer.strip() else Text(NOTHING, style="dim"),
-            classes="quadrant",
-        )
-        quadrant.border_title = user_line(question)
-        return quadrant
 
 
 def item_heading(section: NoteSection) -> Text:
