@@ -563,7 +563,7 @@ td.title { min-width: 9rem; }
 .flag.overran { color: var(--over); }
 .flag.skipped { color: var(--muted); }
 figure.chart { margin: 1rem 0; }
-figure.chart svg { display: block; width: 100%; max-width: 40rem; height: auto; }
+figure.chart svg { display: block; width: 100%; max-width: 36rem; height: auto; }
 figcaption { font-size: .9rem; color: var(--muted); margin-top: .4rem; }
 .key { display: inline-block; width: 1.4em; height: .7em; margin: 0 .3em 0 .8em;
   vertical-align: baseline; border: 1px solid var(--plan-edge); }
@@ -835,7 +835,7 @@ def _svg_row(
     row = bar.row
     name = " ".join(safe_line(row.item.title).split())
     mark = _bar_mark(bar)
-    label = html_lib.escape(_shorten(f"{row.index + 1} {name}", 52 if mark else 64))
+    label = html_lib.escape(_shorten(f"{row.index + 1} {name}", 44 if mark else 56))
     mark_svg = ""
     if mark:
         colour = "#b3261e" if bar.over else "#595959"
@@ -849,9 +849,9 @@ def _svg_row(
     )
     out = [
         f'<g class="item" data-item="{html_lib.escape(row.item.id)}">',
-        f'<text x="{_SVG_LEFT}" y="{top + 11}" font-size="11" fill="#1c1c1c">'
+        f'<text x="{_SVG_LEFT}" y="{top + 12}" font-size="12" fill="#1c1c1c">'
         f"{label}{mark_svg}</text>",
-        f'<rect class="plan" x="{x(bar.plan_from):.1f}" y="{top + 15}" '
+        f'<rect class="plan" x="{x(bar.plan_from):.1f}" y="{top + 16}" '
         f'width="{width(bar.plan_length):.1f}" height="8" fill="#cfd8e3" stroke="#7d8fa6" '
         f'stroke-width="0.6"><title>{planned_title}</title></rect>',
     ]
@@ -864,14 +864,14 @@ def _svg_row(
             f"({review.difference_text(row.duration_difference)} against the plan)"
         )
         out.append(
-            f'<rect class="actual" x="{x(bar.actual_from):.1f}" y="{top + 25}" '
+            f'<rect class="actual" x="{x(bar.actual_from):.1f}" y="{top + 26}" '
             f'width="{width(bar.actual_length):.1f}" height="8" fill="#2d5b86">'
             f"<title>{html_line(happened)}</title></rect>"
         )
         if bar.over:
             over_from = bar.actual_from + bar.actual_length - bar.over
             out.append(
-                f'<rect class="over" x="{x(over_from):.1f}" y="{top + 25}" '
+                f'<rect class="over" x="{x(over_from):.1f}" y="{top + 26}" '
                 f'width="{width(bar.over):.1f}" height="8" fill="#b3261e">'
                 f"<title>{html_line(f'{name}: overran by {review.span_text(bar.over * _MINUTE)}')}"
                 "</title></rect>"
