@@ -114,6 +114,14 @@ def test_a_session_that_never_ran_says_so_instead_of_inventing_times(plan_only: 
     assert page.count('class="plan"') == len(plan_only.agenda)
 
 
+def test_a_session_still_running_when_last_saved_says_so() -> None:
+    session = recorded_example()
+    text = export.markdown(session.model_copy(update={"log": session.log[:8]}))
+    assert "Started 13:02 (2 min late) · not finished when last saved · paused 3 min" in text
+    assert "| 5 | Working in complexity and systems leadership |" in text
+    assert "| running |" in text
+
+
 def test_absent_people_are_named_as_absent(plan_only: Session) -> None:
     people = list(plan_only.participants)
     people[1] = people[1].model_copy(update={"absent": True})
