@@ -766,7 +766,337 @@ def present_view(options: Options) -> list[Row]:
     ]
 
 
-ROWS: list[RowFunction] = [startup, save_and_load, live_screen, notes_typing, present_view]
+LIBRARY_SIZE = 1000
+"""Session files in the library rows' folder: several years of weekly sessions."""
+
+# Runs in one fresh interpreter with the bench's environment. The apps run headless at
+# 120x40 through Textual's run_test (in process, so times are from just before the app
+# starts until what is measured shows, without the interpreter's start-up). After one
+# unmeasured warm-up of each app, it alternates the bare Digits app (until it is up, the
+# yardstick), the home screen on an empty cache folder (first visit) and again on the same
+# one (the index warm). It prints one JSON object on stdout.
+LIBRARY_CHILD = r"""
+import asyncio, json, os, statistics, sys, tempfile, time
+from pathlib import Path
+bench, folder, runs, review = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+sys.path.insert(0, bench)
+from bare_digits import BareDigits
+from textual.widgets import DataTable
+from sessiontui.app import make_app
+from sessiontui.config import UserConfig
+
+SIZE = (120, 40)
+
+async def until(condition, limit=60.0):
+    deadline = time.perf_counter() + limit
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit("gave up waiting")
+        await asyncio.sleep(0.002)
+
+async def bare():
+    started = time.perf_counter()
+    async with BareDigits().run_test(size=SIZE):
+        return time.perf_counter() - started
+
+def table_of(app):
+    try:
+        return app.screen.query_one("#sessions", DataTable)
+    except Exception:
+        return None
+
+async def home(expected):
+    app = make_app(folder=folder, config=UserConfig())
+    started = time.perf_counter()
+    async with app.run_test(size=SIZE):
+        up = time.perf_counter() - started
+        await until(lambda: (t := table_of(app)) is not None and t.row_count == expected)
+        shown = time.perf_counter() - started
+        await until(lambda: not app.screen.loading)
+        exact = time.perf_counter() - started
+    return shown, exact, shown - up
+
+async def review_open(path):
+    app = make_app(session_path=Path(path), folder=Path(path).parent, mode="review",
+                   config=UserConfig())
+    started = time.perf_counter()
+    async with app.run_test(size=SIZE):
+        try:
+            await until(lambda: getattr(app.screen, "shown", False), 15)
+        except SystemExit:
+            return None
+        return time.perf_counter() - started
+
+def fresh_cache():
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cache-", dir=os.environ["HOME"])
+
+async def main():
+    expected = sum(1 for p in folder.iterdir() if p.suffix == ".toml")
+    fresh_cache()
+    await bare(); await home(expected); await home(expected)  # warm-up, not counted
+    out = {"bare": [], "first": [], "first_exact": [], "after": [], "after_listing": [],
+           "review": []}
+    for _ in range(runs):
+        out["bare"].append(await bare())
+        fresh_cache()
+        shown, exact, _ = await home(expected)
+        out["first"].append(shown); out["first_exact"].append(exact)
+        shown, _, listing = await home(expected)
+        out["after"].append(shown); out["after_listing"].append(listing)
+    if review != "-":
+        await review_open(review)  # warm-up
+        for _ in range(runs):
+            out["review"].append(await review_open(review))
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def library_folder(folder: Path, count: int = LIBRARY_SIZE) -> list[Path]:
+    """`count` realistic sessions of about 20 KB: a plan, people, notes, commitments, a log.
+
+    Returns the three files whose notes hold the phrase the search row looks for.
+    """
+    from sessiontui import store
+    from sessiontui.model import Session
+
+    rng = random.Random(1000)
+    words = VOCABULARY.split()
+
+    def prose(count: int) -> str:
+        sentences = []
+        while count > 0:
+            length = min(count, rng.randint(6, 16))
+            sentences.append(" ".join(rng.choice(words) for _ in range(length)).capitalize() + ".")
+            count -= length
+        return "\n\n".join(" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5))
+
+    planted = set(rng.sample(range(count), 3))
+    found: list[Path] = []
+    first = dt.date(2019, 1, 7)
+    names = [f"Participant {number:02d}" for number in range(16)]
+    for index in range(count):
+        date = first + dt.timedelta(days=2 * index)
+        start = dt.datetime.combine(date, dt.time(13, 0), tzinfo=dt.UTC)
+        state = rng.choice(["planned", "running", "finished", "finished", "finished"])
+        log: list[dict[str, object]] = []
+        if state != "planned":
+            log = [
+                {"at": start + dt.timedelta(minutes=8 * step), "kind": kind}
+                for step, kind in enumerate(["start"] + ["next"] * 6)
+            ]
+            if state == "finished":
+                log.append({"at": start + dt.timedelta(hours=3), "kind": "finish"})
+        notes = [
+            {
+                "item": "empathy",
+                "group": f"Group {group + 1}",
+                "edited": start + dt.timedelta(minutes=40 + group),
+                "see": prose(300),
+                "think_feel": prose(300),
+            }
+            for group in range(4)
+        ]
+        if index in planted:
+            notes[1]["think_feel"] += "\n\nThey asked for a quarterly bus timetable review."
+        session = Session.model_validate(
+            {
+                "schema_version": 1,
+                "title": f"Workshop {index + 1}: " + " ".join(rng.sample(words, 4)),
+                "series": f"Systems Leadership {date.year}",
+                "date": date,
+                "start": dt.time(13, 0),
+                "end": dt.time(16, 0),
+                "timezone": "Europe/London",
+                "venue": "Online",
+                "facilitators": ["Debbie Sorkin", "James Cook"],
+                "participants": names,
+                "agenda": [
+                    {
+                        "id": f"item-{item}",
+                        "title": " ".join(rng.sample(words, 3)).capitalize(),
+                        "kind": "plenary",
+                        "minutes": 15,
+                        "prompts": [prose(12)],
+                    }
+                    for item in range(6)
+                ]
+                + [
+                    {
+                        "id": "empathy",
+                        "title": "Breakout groups: empathy mapping",
+                        "kind": "breakout",
+                        "minutes": 30,
+                        "group_size": 4,
+                        "notes_template": "empathy-map",
+                    }
+                ],
+                "groups": [
+                    {
+                        "item": "empathy",
+                        "name": f"Group {g + 1}",
+                        "members": names[g * 4 : g * 4 + 4],
+                    }
+                    for g in range(4)
+                ],
+                "notes": notes,
+                "actions": [
+                    {"who": rng.choice(names), "what": prose(15), "item": "empathy"}
+                    for _ in range(6)
+                ],
+                "log": log,
+            }
+        )
+        path = folder / f"{date.isoformat()}-workshop-{index + 1}.toml"
+        # Written without store.save's fsync and lock: a thousand files in seconds.
+        path.write_text(store.dumps(session), encoding="utf-8")
+        if index in planted:
+            found.append(path)
+    return found
+
+
+def _library_child(options: Options, folder: Path, review: Path | None) -> dict[str, list[float]]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LIBRARY_CHILD,
+            str(BENCH),
+            str(folder),
+            str(options.runs),
+            str(review) if review else "-",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**_child_env(options.home), "HOME": str(options.home)},
+        timeout=1800,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench: the library child failed:\n{result.stderr[-3000:]}")
+    import json
+
+    data: dict[str, list[float]] = json.loads(result.stdout.splitlines()[-1])
+    return data
+
+
+def _ms(values: Sequence[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f} ms (p90 {_percentile(values, 0.9) * 1000:.0f})"
+
+
+def home_listing(options: Options) -> list[Row]:
+    """The home screen on 1,000 sessions of ~20 KB: first visit and with the index warm."""
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as where:
+        folder = Path(where)
+        library_folder(folder)
+        size = sum(path.stat().st_size for path in folder.iterdir()) / LIBRARY_SIZE / 1000
+        data = _library_child(options, folder, None)
+    bare = statistics.median(data["bare"])
+    first, after = statistics.median(data["first"]), statistics.median(data["after"])
+    label = f"{LIBRARY_SIZE} sessions of {size:.0f} KB, n={options.runs}"
+    return [
+        Row(
+            f"home screen lists the folder, first visit (empty cache; {label})",
+            f"{_ms(data['first'])}; bare Digits up in {_ms(data['bare'])}; "
+            f"ratio {_ratio(first, bare):.1f}x",
+            "< 1 s",
+            first < 1,
+        ),
+        Row(
+            "home screen, first visit, until every row is exact (full read of each file)",
+            _ms(data["first_exact"]),
+            "(informational)",
+        ),
+        Row(
+            f"home screen lists the folder, index warm ({label})",
+            f"{_ms(data['after'])}; ratio to bare {_ratio(after, bare):.1f}x; "
+            f"after the app is up: {_ms(data['after_listing'])}",
+            "< 150 ms",
+            after < 0.150,
+        ),
+    ]
+
+
+def search(options: Options) -> list[Row]:
+    """store.search over the same 1,000 sessions: a phrase in three notes, and one nowhere."""
+    from sessiontui import store
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as where:
+        folder = Path(where)
+        planted = library_folder(folder)
+        for label, query, expected in (
+            ("a phrase in 3 notes", "quarterly bus timetable", 3),
+            ("a phrase nowhere", "zebra crossing", 0),
+        ):
+            cold: list[float] = []
+            warm: list[float] = []
+            for _ in range(options.io_runs):
+                store._SEARCH_CACHE.clear()
+                started = time.perf_counter()
+                hits = store.search(folder, query)
+                cold.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                store.search(folder, query)
+                warm.append(time.perf_counter() - started)
+            if len(hits) != expected or (expected and {h.path for h in hits} != set(planted)):
+                raise SystemExit(f"bench: search for {query!r} found {len(hits)} hits")
+            worst = max(statistics.median(cold), statistics.median(warm))
+            rows.append(
+                Row(
+                    f"search {LIBRARY_SIZE} sessions, {label} (median of {options.io_runs})",
+                    f"first {_ms(cold)}; again {_ms(warm)}",
+                    "< 500 ms",
+                    worst < 0.5,
+                )
+            )
+    return rows
+
+
+def review_open(options: Options) -> list[Row]:
+    """The review screen on the 1.2 MB session, until its content is mounted."""
+    from sessiontui import store
+
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as where:
+        path = Path(where) / "large.toml"
+        store.save(path, large_session())
+        size = path.stat().st_size / 1_000_000
+        empty = Path(where) / "empty"
+        empty.mkdir()
+        data = _library_child(options, empty, path)
+    times = [value for value in data["review"] if value is not None]
+    if not times:
+        return [
+            Row(
+                f"review screen opens a large session ({size:.1f} MB)",
+                "n/a: the review screen never set `shown` within 15 s",
+                "< 300 ms",
+                False,
+            )
+        ]
+    median = statistics.median(times)
+    return [
+        Row(
+            f"review screen opens a large session ({size:.1f} MB, n={len(times)})",
+            _ms(times),
+            "< 300 ms",
+            median < 0.3,
+        )
+    ]
+
+
+ROWS: list[RowFunction] = [
+    startup,
+    save_and_load,
+    live_screen,
+    notes_typing,
+    present_view,
+    home_listing,
+    search,
+    review_open,
+]
 """Each function measures one thing and returns its rows; add new measurements here."""
 
 
