@@ -18,6 +18,7 @@ import re
 import secrets
 import stat
 import tempfile
+import threading
 import tomllib
 import types
 import typing
@@ -1182,6 +1183,7 @@ _SEARCH_CACHE: collections.OrderedDict[tuple[str, tuple[int, int, int, int]], Se
     collections.OrderedDict()
 )
 """Sessions parsed for searches, by real path and identity: a second search parses nothing."""
+_SEARCH_LOCK = threading.Lock()
 
 
 def _candidate(path: Path, words: list[str]) -> Session | None:
@@ -1196,17 +1198,20 @@ def _candidate(path: Path, words: list[str]) -> Session | None:
         if not all(word in folded for word in words):
             return None
     key = (os.path.realpath(path), _identity(info))
-    cached = _SEARCH_CACHE.get(key)
-    if cached is not None:
-        _SEARCH_CACHE.move_to_end(key)
-        return cached
+    # Searches run in workers; two at once must not trip over each other's cache updates.
+    with _SEARCH_LOCK:
+        cached = _SEARCH_CACHE.get(key)
+        if cached is not None:
+            _SEARCH_CACHE.move_to_end(key)
+            return cached
     try:
         session = _parse(_decode(raw, name), name)[0]
     except SessionFileError:
         return None
-    _SEARCH_CACHE[key] = session
-    while len(_SEARCH_CACHE) > _SEARCH_CACHE_SIZE:
-        _SEARCH_CACHE.popitem(last=False)
+    with _SEARCH_LOCK:
+        _SEARCH_CACHE[key] = session
+        while len(_SEARCH_CACHE) > _SEARCH_CACHE_SIZE:
+            _SEARCH_CACHE.popitem(last=False)
     return session
 
 
