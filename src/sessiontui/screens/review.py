@@ -55,12 +55,17 @@ class ReviewData:
 
     session: Session
     timing: Timing
-    sections: list[NoteSection]
+    sections: list[NoteSection] | None
+    """The notes laid out, when the worker worked them out (it does when they show first)."""
     read_only: str | None
 
 
-def build_review(path: Path) -> ReviewData:
-    """Read the file (no lock: saves replace it whole) and work out the review."""
+def build_review(path: Path, *, with_notes: bool = True) -> ReviewData:
+    """Read the file (no lock: saves replace it whole) and work out the review.
+
+    Without `with_notes`, the notes are laid out when their tab first opens: counting the
+    words of a megabyte of notes would otherwise delay the timing tab, which opens first.
+    """
     from sessiontui import review, store
 
     loaded = store.load(path)
@@ -68,7 +73,7 @@ def build_review(path: Path) -> ReviewData:
     return ReviewData(
         session=session,
         timing=review.timing(session),
-        sections=review.note_sections(session),
+        sections=review.note_sections(session) if with_notes else None,
         read_only=loaded.read_only,
     )
 
@@ -204,8 +209,13 @@ class ReviewScreen(Screen[None]):
         self.sub_title = "Review"
         self.query_one(Problems).display = False
         self.query_one(TabbedContent).display = False
-        # Paint the screen first, then read: the first frame does not wait for the file.
-        self.call_after_refresh(self.action_reload)
+        if self.opened_from_another_screen:
+            # The app is up and the reading code imported: read at once, while this paints.
+            self.action_reload()
+        else:
+            # The app's first screen: paint it first, then read (the worker's imports would
+            # otherwise hold up the first frame).
+            self.call_after_refresh(self.action_reload)
 
     def action_reload(self) -> None:
         """Read the file again (in a worker); what is on screen stays if it now fails."""
@@ -215,7 +225,7 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         try:
-            data = build_review(self.path)
+            data = build_review(self.path, with_notes=self.focus_note is not None)
         except Exception as error:  # shown on screen, never as a traceback
             from sessiontui.screens.run import load_problems
 
@@ -283,7 +293,12 @@ class ReviewScreen(Screen[None]):
         widgets: list[Widget] = []
         self.note_views = {}
         item_id: str | None = None
-        for section in data.sections:
+        sections = data.sections
+        if sections is None:
+            from sessiontui import review
+
+            sections = review.note_sections(data.session)
+        for section in sections:
             if section.item.id != item_id:
                 item_id = section.item.id
                 widgets.append(Static(item_heading(section), classes="review-heading"))
