@@ -188,7 +188,7 @@ def _group_order(note: object) -> tuple[int, str]:
 
 
 def _match(texts: Sequence[str], words: Sequence[str]) -> tuple[int, int, int] | None:
-    """(text index, start, end) of the first word found, if every word is found somewhere.
+    """(text index, start, end) of the phrase, or else the first word found, if every word is found.
 
     Each word may be in any of the texts (a commitment's who or what), which keeps the raw
     file prefilter sound: every word of a match appears in some single string of the file.
@@ -196,6 +196,13 @@ def _match(texts: Sequence[str], words: Sequence[str]) -> tuple[int, int, int] |
     folded = [_Folded(text) for text in texts]
     if not all(any(word in f.folded for f in folded) for word in words):
         return None
+    if len(words) > 1:
+        # Typed as a phrase and found as one: the whole phrase is what the snippet lights up.
+        phrase = " ".join(words)
+        for index, f in enumerate(folded):
+            at = f.folded.find(phrase)
+            if at >= 0:
+                return index, f.original(at), f.original(at + len(phrase), end=True)
     best: tuple[int, int, int] | None = None
     for index, f in enumerate(folded):
         for word in words:
