@@ -239,7 +239,8 @@ def _new(args: argparse.Namespace) -> int:
         return _fail(f"{output}: already exists; not overwriting it (choose another -o)")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        store.save(output, session)
+        # create, not save: a file that appeared since the check above is never replaced.
+        store.create(output, session)
     except store.SessionFileError as error:
         return _fail(str(error))
     except OSError as error:
