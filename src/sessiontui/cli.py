@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sessiontui import __version__
-from sessiontui.library import slugify
 
 __all__ = ["main", "slugify"]
 
@@ -471,6 +470,13 @@ def _open_home(args: argparse.Namespace) -> int:
 
     make_app(folder=folder).run()
     return EXIT_OK
+
+
+def slugify(title: str) -> str:
+    """A file-name-safe slug of a title (`library.slugify`, imported only when used)."""
+    from sessiontui.library import slugify as library_slugify
+
+    return library_slugify(title)
 
 
 def _fail(message: str) -> int:
