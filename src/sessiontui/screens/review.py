@@ -258,10 +258,13 @@ class ReviewScreen(Screen[None]):
         if data.read_only:
             self.notify(safe_line(data.read_only), title="Newer file", markup=False)
         if first:
+            # Moving the focus refreshes the footer's keys; another refresh would rebuild it
+            # once more (Textual 8.2.8's footer recomposes on every request).
             self._focus_page(tabs.active)
             if self.focus_note is not None:
                 self._focus_note(*self.focus_note)
-        self.refresh_bindings()
+        else:
+            self.refresh_bindings()
         self.loading = False
         self.shown = True
 
