@@ -468,3 +468,18 @@ async def test_long_notes_show_their_start_until_clicked_or_a(tmp_path: Path) ->
         await press(pilot, "a")  # all, then back to the starts of long notes
         assert not screen.all_text
         assert "word399" not in text_of(view.query_one(".note-text"))
+
+
+@pytest.mark.parametrize("pushed", [False, True])
+async def test_the_footer_offers_the_keys_that_need_the_session_once_it_loads(
+    recorded_path: Path, pushed: bool
+) -> None:
+    # The footer rebuilds once per burst of binding changes: the last one must still land.
+    from textual.widgets._footer import FooterKey
+
+    async with reviewing(recorded_path, pushed=pushed) as (_app, pilot, screen):
+        await pilot.pause()
+        keys = {key.key: key for key in screen.query(FooterKey)}
+        assert {"t", "n", "c", "x"} <= set(keys)
+        assert not any(keys[name].disabled for name in ("t", "n", "c", "x"))
+        assert ("escape" in keys) == pushed

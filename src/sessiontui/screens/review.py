@@ -25,9 +25,10 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.minutes import (
     NoteView,
     coming_up_text,
@@ -202,7 +203,7 @@ class ReviewScreen(Screen[None]):
                 yield WaysOfWorking(id="review-ways")
                 yield _heading("Coming up")
                 yield Static(id="review-upcoming")
-        yield Footer()
+        yield SettledFooter()
 
     def on_mount(self) -> None:
         self.title = safe_line(self.path.name)
