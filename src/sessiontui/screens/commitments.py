@@ -16,10 +16,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Select, Static
 
 from sessiontui.display import safe_line, user_line
 from sessiontui.screens.editing import EditingScreen
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.saving import SaveStatus
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class CommitmentsScreen(EditingScreen):
         yield Static(id="form-problem", markup=False)
         yield self.saver
         yield DataTable[Text](id="actions", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield SettledFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = "Commitments"

@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Select, SelectionList, Static
+from textual.widgets import Header, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from sessiontui import grouping
 from sessiontui.display import safe_line, user_line
 from sessiontui.screens.editing import EditingScreen
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.groups import GroupsView, draw_line, lonely_line
 from sessiontui.widgets.saving import SaveStatus
 
@@ -75,7 +76,7 @@ class GroupsScreen(EditingScreen):
             with VerticalScroll(id="groups-box"):
                 yield GroupsView(id="groups")
         yield Static(id="lonely", markup=False)
-        yield Footer(show_command_palette=False)
+        yield SettledFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = "Groups"

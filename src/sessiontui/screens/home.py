@@ -21,9 +21,10 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line, user_line, user_text
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.listing import SessionRow, SessionTable
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class HomeScreen(Screen[None]):
         yield SessionTable(id="sessions", open_label=f"Open: {MODES[self.open_as].lower()}")
         yield Static(id="detail", markup=False)
         yield Static(id="empty", markup=False)
-        yield Footer()
+        yield SettledFooter()
 
     def on_mount(self) -> None:
         self.title = "sessiontui"

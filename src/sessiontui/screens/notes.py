@@ -22,10 +22,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Header, Select, Static
 
 from sessiontui.display import safe_line, user_line
 from sessiontui.screens.editing import EditingScreen
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.notes import NotesPane
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class NotesScreen(EditingScreen):
         yield self.saver
         yield Static(id="conflict", markup=False)
         yield Static(id="notes-problems", markup=False)
-        yield Footer(show_command_palette=False)
+        yield SettledFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = safe_line(self.path.name)
@@ -223,7 +224,7 @@ class NotesScreen(EditingScreen):
             word_limit=item.word_limit,
             count_words=item.notes_template == "common-purpose" or item.word_limit is not None,
         )
-        self.mount(self._pane, before=self.query_one(Footer))
+        self.mount(self._pane, before=self.query_one(SettledFooter))
         self._pane.call_after_refresh(self._focus_first_area)
         self._show_members()
 

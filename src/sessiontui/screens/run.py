@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line
 from sessiontui.screens.controls import ControlledScreen
@@ -43,6 +43,7 @@ from sessiontui.widgets.clock import (
     risk_lines,
 )
 from sessiontui.widgets.countdown import CountdownPanel, countdown_view
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.overview import PlanWarnings, Problems, SessionSummary
 from sessiontui.widgets.prompts import PromptsPanel, coming_up, item_prompts
 from sessiontui.widgets.reminders import Reminders, highlighted_index, reminders_text
@@ -163,7 +164,7 @@ class RunScreen(ControlledScreen):
         yield PlanWarnings(id="warnings")
         yield Problems(id="problems")
         yield Horizontal(id="body")  # filled once the session has loaded
-        yield Footer(show_command_palette=False)
+        yield SettledFooter(show_command_palette=False)
 
     def _body(self) -> list[Widget]:
         """The widgets that show a loaded session (kept, so the tick needs no queries)."""

@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.widgets.footer import SettledFooter
 
 if TYPE_CHECKING:
     from sessiontui.library import Hit
@@ -85,7 +86,7 @@ class SearchScreen(Screen[None]):
         )
         yield Static(id="search-status", markup=False)
         yield OptionList(id="hits")
-        yield Footer()
+        yield SettledFooter()
 
     def on_mount(self) -> None:
         self.title = "Search"

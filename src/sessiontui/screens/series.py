@@ -14,9 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.widgets.footer import SettledFooter
 from sessiontui.widgets.series import CommitmentTable, LatenessChart
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class SeriesScreen(Screen[None]):
             yield LatenessChart(id="lateness")
             yield Static(id="commitments-heading", markup=False)
             yield CommitmentTable(id="series-commitments")
-        yield Footer()
+        yield SettledFooter()
 
     def on_mount(self) -> None:
         self.title = "Series"
