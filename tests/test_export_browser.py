@@ -15,7 +15,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import aiohttp
 import pytest
 
 from recorded import NOTE_PHRASE, recorded_example
@@ -60,28 +59,6 @@ def _load_helper() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _recording_browser(helper: ModuleType, profile: Path) -> Any:
-    """The helper's Browser, also noting the URL of every request the tab makes."""
-
-    class RecordingBrowser(helper.Browser):  # type: ignore[name-defined,misc]
-        def __init__(self, profile: Path) -> None:
-            super().__init__(profile)
-            self.requested: list[str] = []
-
-        async def _read(self) -> None:
-            assert self.socket is not None
-            async for message in self.socket:
-                if message.type != aiohttp.WSMsgType.TEXT:
-                    continue
-                data = json.loads(message.data)
-                if "id" in data and data["id"] in self.replies:
-                    self.replies.pop(data["id"]).set_result(data)
-                elif data.get("method") == "Network.requestWillBeSent":
-                    self.requested.append(data["params"]["request"]["url"])
-
-    return RecordingBrowser(profile)
 
 
 async def _page_facts(browser: Any, path: Path, width: int, height: int) -> dict[str, Any]:
@@ -140,7 +117,7 @@ async def test_the_html_minutes_draw_their_chart_fit_a_phone_and_fetch_nothing(
     page = tmp_path / "minutes.html"
     store.write_text(page, export.html(session))
 
-    async with _recording_browser(helper, tmp_path / "chromium-profile") as browser:
+    async with helper.Browser(tmp_path / "chromium-profile") as browser:
         for name, (width, height) in {"phone": (390, 844), "desktop": (1280, 900)}.items():
             facts = await _page_facts(browser, page, width, height)
             shots = await _screenshots(browser, name, width, facts["height"])

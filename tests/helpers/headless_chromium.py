@@ -47,7 +47,7 @@ def chromium() -> str | None:
 
 
 class Browser:
-    """One headless Chromium with one tab, its websocket frames recorded as text."""
+    """One headless Chromium with one tab, its requests and websocket frames recorded."""
 
     def __init__(self, profile: Path) -> None:
         self.profile = profile
@@ -58,6 +58,8 @@ class Browser:
         self.next_id = 0
         self.replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self.frames: list[bytes] = []
+        self.requested: list[str] = []
+        """The URL of every request the tab made, in order."""
         self.reader: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Browser:
@@ -144,6 +146,8 @@ class Browser:
             data = json.loads(message.data)
             if "id" in data and data["id"] in self.replies:
                 self.replies.pop(data["id"]).set_result(data)
+            elif data.get("method") == "Network.requestWillBeSent":
+                self.requested.append(data["params"]["request"]["url"])
             elif data.get("method") == "Network.webSocketFrameReceived":
                 response = data["params"]["response"]
                 payload = response["payloadData"]
