@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
 
 from pilot_helpers import START, FakeClock, settle
 from recorded import NOTE_PHRASE, recorded_example
 from sessiontui import store
-from sessiontui.app import make_app
+from sessiontui.app import SessionApp, make_app
 from sessiontui.model import Action, Session
 from sessiontui.screens.checkback import CheckBackScreen
 from sessiontui.screens.review import ReviewScreen
@@ -49,13 +52,20 @@ def cells(table: DataTable[object], row: int) -> list[str]:
     return [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(row)]
 
 
-async def test_the_series_shows_each_session_and_every_commitment(tmp_path: Path) -> None:
+@asynccontextmanager
+async def series_shown(tmp_path: Path) -> AsyncIterator[tuple[SessionApp, Pilot[None], Path]]:
+    """The series screen of `series_folder`, loaded, pushed over the home screen."""
     folder = series_folder(tmp_path)
     app = make_app(folder=folder, clock=FakeClock(START))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await app.push_screen(SeriesScreen(folder, SERIES, app.clock))
         await settle(pilot)
+        yield app, pilot, folder
+
+
+async def test_the_series_shows_each_session_and_every_commitment(tmp_path: Path) -> None:
+    async with series_shown(tmp_path) as (app, _pilot, _folder):
         chart = app.screen.query_one(LatenessChart)
         drawn = chart.render().plain
         assert [entry.session.title for entry in chart.entries] == [
@@ -78,12 +88,7 @@ async def test_the_series_shows_each_session_and_every_commitment(tmp_path: Path
 
 
 async def test_space_changes_a_status_and_saves_it_in_its_file(tmp_path: Path) -> None:
-    folder = series_folder(tmp_path)
-    app = make_app(folder=folder, clock=FakeClock(START))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await app.push_screen(SeriesScreen(folder, SERIES, app.clock))
-        await settle(pilot)
+    async with series_shown(tmp_path) as (app, pilot, folder):
         table = app.screen.query_one(CommitmentTable)
         table.focus()
         table.move_cursor(row=4)  # Workshop 2, Ben Clarke, open
@@ -107,12 +112,7 @@ async def test_space_changes_a_status_and_saves_it_in_its_file(tmp_path: Path) -
 
 
 async def test_a_status_that_cannot_be_saved_is_said_on_screen(tmp_path: Path) -> None:
-    folder = series_folder(tmp_path)
-    app = make_app(folder=folder, clock=FakeClock(START))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await app.push_screen(SeriesScreen(folder, SERIES, app.clock))
-        await settle(pilot)
+    async with series_shown(tmp_path) as (app, pilot, folder):
         table = app.screen.query_one(CommitmentTable)
         table.focus()
         (folder / "w1.toml").write_text("broken = [\n", encoding="utf-8")
