@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sessiontui.model import Session
+    from sessiontui.core.model import Session
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -79,7 +79,7 @@ if mode == "bare":
     BareDigits().run()
 elif mode == "app":  # the app alone, without the command line's check of the file
     from pathlib import Path
-    from sessiontui.app import make_app
+    from sessiontui.tui.app import make_app
     make_app(session_path=Path(path), folder=Path(path).parent).run()
 else:
     from sessiontui.cli import main
@@ -238,7 +238,7 @@ VOCABULARY = (
 
 def large_session() -> Session:
     """A session after a big day: 20 breakout groups, 4 notes fields of ~2,000 words each."""
-    from sessiontui.model import Session
+    from sessiontui.core.model import Session
 
     rng = random.Random(20230216)
     words = VOCABULARY.split()
@@ -306,16 +306,16 @@ def _timed(function: Callable[[], object], runs: int) -> list[float]:
 
 
 def save_and_load(options: Options) -> list[Row]:
-    """store.save and store.load of the large session, in a temporary folder."""
-    from sessiontui import store
+    """session_file.save and session_file.load of the large session, in a temporary folder."""
+    from sessiontui import session_file
 
     session = large_session()
     with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as folder:
         path = Path(folder) / "large.toml"
-        store.save(path, session)  # warm-up, and the file load reads
+        session_file.save(path, session)  # warm-up, and the file load reads
         size = path.stat().st_size / 1_000_000
-        saves = _timed(lambda: store.save(path, session), options.io_runs)
-        loads = _timed(lambda: store.load(path), options.io_runs)
+        saves = _timed(lambda: session_file.save(path, session), options.io_runs)
+        loads = _timed(lambda: session_file.load(path), options.io_runs)
     save_ms, load_ms = statistics.median(saves), statistics.median(loads)
     label = f"({size:.1f} MB, median of {options.io_runs})"
     return [
@@ -461,11 +461,12 @@ def _running_copy(options: Options, folder: Path) -> Path:
 
     Also writes the settings the live apps read from `folder`/home.
     """
-    from sessiontui import store
-    from sessiontui.config import UserConfig
-    from sessiontui.model import Event
+    from sessiontui import session_file
+    from sessiontui.core.model import Event
+    from sessiontui.store import settings
+    from sessiontui.store.settings import UserConfig
 
-    session = store.load(options.session).session
+    session = session_file.load(options.session).session
     running = session.model_copy(
         update={
             "date": dt.date.today(),
@@ -473,12 +474,12 @@ def _running_copy(options: Options, folder: Path) -> Path:
         }
     )
     path = folder / "running.toml"
-    store.save(path, running)
+    session_file.save(path, running)
     # Settings that keep the screen still but for the clock: the ways-of-working reminder
     # does not turn during the window, and nothing rings.
-    settings = folder / "home" / "config" / "sessiontui" / "config.toml"
+    settings_path = folder / "home" / "config" / "sessiontui" / "config.toml"
     rotate = int(WARMUP + options.seconds) + 60
-    store.save_config(UserConfig(bell=False, rotate_seconds=rotate), settings)
+    settings.save_config(UserConfig(bell=False, rotate_seconds=rotate), settings_path)
     return path
 
 
@@ -605,19 +606,20 @@ def notes_typing(options: Options) -> list[Row]:
     Throughput: a burst of keys written at once, until the last one is on screen. Idle CPU:
     both apps left alone, the cursor blinking, over the window.
     """
-    from sessiontui import store
-    from sessiontui.config import UserConfig
+    from sessiontui import session_file
+    from sessiontui.store import settings
+    from sessiontui.store.settings import UserConfig
 
     print(f"notes typing: latency, a {KEYS_IN_BURST}-key burst, then idle...", file=sys.stderr)
     session = large_session()
     with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
         folder = Path(name)
         path = folder / "large.toml"
-        store.save(path, session)
+        session_file.save(path, session)
         first = session.notes[0]
         (folder / "notes.txt").write_text(first.see, encoding="utf-8")
         settings = folder / "home" / "config" / "sessiontui" / "config.toml"
-        store.save_config(UserConfig(bell=False), settings)
+        settings.save_config(UserConfig(bell=False), settings)
         env = _child_env(folder / "home")
         commands = {
             "bare TextArea": [
@@ -660,7 +662,7 @@ def notes_typing(options: Options) -> list[Row]:
         finally:
             _stop(terminals, selector)
             selector.close()
-    size = len(store.dumps(session).encode()) / 1_000_000
+    size = len(session_file.dumps(session).encode()) / 1_000_000
 
     def spread(values: list[float]) -> str:
         if not values:
@@ -704,8 +706,8 @@ def present_view(options: Options) -> list[Row]:
     view's terminal shows the message; each message is one letter repeated, a different
     letter each time, so every cell of it changes and it arrives in one piece.
     """
-    from sessiontui import store
-    from sessiontui.model import Event
+    from sessiontui import session_file
+    from sessiontui.core.model import Event
 
     print(f"present view: a {options.seconds:g} s idle window, then follow lag...", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
@@ -724,7 +726,7 @@ def present_view(options: Options) -> list[Row]:
             present = terminals[1]
             selector.unregister(present.master)
             lags: list[float] = []
-            session = store.load(running).session
+            session = session_file.load(running).session
             for number in range(FOLLOW_CHANGES):
                 letter = chr(ord("A") + number % 26)
                 message = letter * 12
@@ -732,7 +734,7 @@ def present_view(options: Options) -> list[Row]:
                 session = session.model_copy(update={"log": [*session.log, event]})
                 _drain_now(present)
                 saved = time.perf_counter()
-                store.save(running, session)
+                session_file.save(running, session)
                 if _read_until(present, message.encode(), time.monotonic() + 5):
                     lags.append((time.perf_counter() - saved) * 1000)
                 _drain(selector, 0.05)  # the bare app's terminal keeps being read
@@ -782,8 +784,8 @@ bench, folder, runs, review = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), 
 sys.path.insert(0, bench)
 from bare_digits import BareDigits
 from textual.widgets import DataTable
-from sessiontui.app import make_app
-from sessiontui.config import UserConfig
+from sessiontui.tui.app import make_app
+from sessiontui.store.settings import UserConfig
 
 SIZE = (120, 40)
 
@@ -838,7 +840,7 @@ async def review_pushed(path, runs):
     # any screen costs to show on this machine at this moment, the yardstick.
     from textual.screen import Screen
     from textual.widgets import Footer, Header, Static
-    from sessiontui.screens.review import ReviewScreen
+    from sessiontui.tui.screens.review import ReviewScreen
 
     class BareScreen(Screen):
         shown = True
@@ -901,8 +903,8 @@ def library_folder(folder: Path, count: int = LIBRARY_SIZE) -> list[Path]:
 
     Returns the three files whose notes hold the phrase the search row looks for.
     """
-    from sessiontui import store
-    from sessiontui.model import Session
+    from sessiontui import session_file
+    from sessiontui.core.model import Session
 
     rng = random.Random(1000)
     words = VOCABULARY.split()
@@ -992,8 +994,8 @@ def library_folder(folder: Path, count: int = LIBRARY_SIZE) -> list[Path]:
             }
         )
         path = folder / f"{date.isoformat()}-workshop-{index + 1}.toml"
-        # Written without store.save's fsync and lock: a thousand files in seconds.
-        path.write_text(store.dumps(session), encoding="utf-8")
+        # Written without session_file.save's fsync and lock: a thousand files in seconds.
+        path.write_text(session_file.dumps(session), encoding="utf-8")
         if index in planted:
             found.append(path)
     return found
@@ -1069,8 +1071,8 @@ def home_listing(options: Options) -> list[Row]:
 
 
 def search(options: Options) -> list[Row]:
-    """store.search over the same 1,000 sessions: a phrase in three notes, and one nowhere."""
-    from sessiontui import store
+    """Search over the same 1,000 sessions: a phrase in three notes, and one nowhere."""
+    from sessiontui.store import index as folder_index
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as where:
@@ -1083,12 +1085,12 @@ def search(options: Options) -> list[Row]:
             cold: list[float] = []
             warm: list[float] = []
             for _ in range(options.io_runs):
-                store._SEARCH_CACHE.clear()
+                folder_index._SEARCH_CACHE.clear()
                 started = time.perf_counter()
-                hits = store.search(folder, query)
+                hits = folder_index.search(folder, query)
                 cold.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                store.search(folder, query)
+                folder_index.search(folder, query)
                 warm.append(time.perf_counter() - started)
             if len(hits) != expected or (expected and {h.path for h in hits} != set(planted)):
                 raise SystemExit(f"bench: search for {query!r} found {len(hits)} hits")
@@ -1106,11 +1108,11 @@ def search(options: Options) -> list[Row]:
 
 def review_open(options: Options) -> list[Row]:
     """The review screen on the 1.2 MB session, until its content is mounted."""
-    from sessiontui import store
+    from sessiontui import session_file
 
     with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as where:
         path = Path(where) / "large.toml"
-        store.save(path, large_session())
+        session_file.save(path, large_session())
         size = path.stat().st_size / 1_000_000
         empty = Path(where) / "empty"
         empty.mkdir()
@@ -1161,11 +1163,11 @@ def _example_session(folder: Path) -> Path:
     """The bundled example, or (while it is missing) a similar session written to `folder`."""
     if EXAMPLE.is_file():
         return EXAMPLE
-    from sessiontui import store
+    from sessiontui import session_file
 
     small = large_session().model_copy(update={"groups": [], "notes": []})
     path = folder / "example.toml"
-    store.save(path, small)
+    session_file.save(path, small)
     return path
 
 

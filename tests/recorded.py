@@ -12,8 +12,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sessiontui import store
-from sessiontui.model import Action, Event, Group, Note, Session
+from sessiontui import session_file
+from sessiontui.core.model import Action, Event, Group, Note, Session
 
 EXAMPLE = (
     Path(__file__).resolve().parent.parent / "sessions" / "2023-02-16-building-common-purpose.toml"
@@ -125,4 +125,4 @@ def recorded(session: Session) -> Session:
 
 def recorded_example() -> Session:
     """The bundled example, recorded."""
-    return recorded(store.load(EXAMPLE).session)
+    return recorded(session_file.load(EXAMPLE).session)

@@ -14,9 +14,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from pilot_helpers import settle
-from sessiontui import store
-from sessiontui.app import SessionApp, make_app
-from sessiontui.screens import HomeScreen, RunScreen
+from sessiontui import session_file
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens import HomeScreen, RunScreen
 
 NOW = dt.datetime(2023, 2, 16, 12, 0, tzinfo=dt.UTC)
 
@@ -150,7 +150,7 @@ async def test_a_broken_file_shows_its_error_line(folder: Path) -> None:
         assert "date" in cells[1]
         listed = text_of(table)
         assert "broken.toml: " in listed
-        problem = store.scan(folder)[-1].error
+        problem = session_file.scan(folder)[-1].error
         assert problem is not None
         await pilot.press("down", "down")
         assert problem in content(app.screen.query_one("#detail"))
@@ -160,7 +160,7 @@ async def test_an_empty_folder_says_how_to_create_a_session(tmp_path: Path) -> N
     app = make_app(folder=tmp_path, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        message = text_of(app.screen.query_one("#empty"))
+        message = content(app.screen.query_one("#empty"))
         assert "No sessions yet" in message
         assert "sessiontui" in message and "new --from" in message
         assert not app.screen.query_one("#sessions").display
@@ -307,18 +307,18 @@ async def test_files_are_read_off_the_ui_thread(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     readers: list[str] = []
-    real_load, real_scan = store.load, store.scan
+    real_load, real_scan = session_file.load, session_file.scan
 
-    def load(path: str | Path) -> store.Loaded:
+    def load(path: str | Path) -> session_file.Loaded:
         readers.append(threading.current_thread().name)
         return real_load(path)
 
-    def scan(where: str | Path) -> list[store.Listing]:
+    def scan(where: str | Path) -> list[session_file.Listing]:
         readers.append(threading.current_thread().name)
         return real_scan(where)
 
-    monkeypatch.setattr(store, "load", load)
-    monkeypatch.setattr(store, "scan", scan)
+    monkeypatch.setattr(session_file, "load", load)
+    monkeypatch.setattr(session_file, "scan", scan)
     app = make_app(folder=folder, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -12,9 +12,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 
-from sessiontui import store
-from sessiontui.app import HIGH_CONTRAST, SessionApp, make_app
-from sessiontui.config import UserConfig, config_path
+from sessiontui.store import settings
+from sessiontui.store.settings import UserConfig, config_path
+from sessiontui.tui.app import HIGH_CONTRAST, SessionApp, make_app
 
 DEFAULT_THEME = UserConfig().theme
 
@@ -46,7 +46,7 @@ async def test_without_a_settings_file_the_app_starts_on_the_default_theme(
 
 
 async def test_the_theme_in_the_settings_file_is_applied_after_startup(tmp_path: Path) -> None:
-    store.save_config(UserConfig(theme=HIGH_CONTRAST.name))
+    settings.save_config(UserConfig(theme=HIGH_CONTRAST.name))
     app = make_app(folder=tmp_path)
     async with app.run_test() as pilot:
         await settled(app, pilot)
@@ -56,7 +56,7 @@ async def test_the_theme_in_the_settings_file_is_applied_after_startup(tmp_path:
 
 
 async def test_changing_the_theme_saves_it_to_the_settings_file(tmp_path: Path) -> None:
-    store.save_config(UserConfig(bell=False, rotate_seconds=7))
+    settings.save_config(UserConfig(bell=False, rotate_seconds=7))
     app = make_app(folder=tmp_path)
     async with app.run_test() as pilot:
         await settled(app, pilot)
@@ -65,7 +65,7 @@ async def test_changing_the_theme_saves_it_to_the_settings_file(tmp_path: Path) 
         assert app.config is not None
         assert app.config.theme == HIGH_CONTRAST.name
     # The other settings survive the save untouched.
-    assert store.load_config() == (
+    assert settings.load_config() == (
         UserConfig(theme=HIGH_CONTRAST.name, bell=False, rotate_seconds=7),
         None,
     )
@@ -77,11 +77,11 @@ async def test_a_theme_change_is_saved_even_with_no_settings_file_yet(tmp_path: 
         await settled(app, pilot)
         app.theme = "nord"
         await settled(app, pilot)
-    assert store.load_config() == (UserConfig(theme="nord"), None)
+    assert settings.load_config() == (UserConfig(theme="nord"), None)
 
 
 async def test_a_keymap_in_the_settings_file_remaps_quit(tmp_path: Path) -> None:
-    store.save_config(UserConfig(keys={"app.quit": "ctrl+x"}))
+    settings.save_config(UserConfig(keys={"app.quit": "ctrl+x"}))
     app = make_app(folder=tmp_path)
     async with app.run_test() as pilot:
         await settled(app, pilot)
@@ -155,8 +155,8 @@ async def test_a_config_given_to_make_app_is_used_without_touching_the_disk(
     def no_disk(*args: object, **kwargs: object) -> object:
         raise AssertionError("the settings file was read or written")
 
-    monkeypatch.setattr(store, "load_config", no_disk)
-    monkeypatch.setattr(store, "save_config", no_disk)
+    monkeypatch.setattr(settings, "load_config", no_disk)
+    monkeypatch.setattr(settings, "save_config", no_disk)
     config = UserConfig(
         theme=HIGH_CONTRAST.name, bell=False, rotate_seconds=5, keys={"app.quit": "ctrl+x"}
     )

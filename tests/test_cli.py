@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessiontui import store
+from sessiontui import session_file
 from sessiontui.cli import main, slugify
 
 MINIMAL = """\
@@ -121,8 +121,8 @@ def test_new_takes_the_next_date_and_title_from_upcoming(
 
     written = Path(capsys.readouterr().out.strip())
     assert written == tmp_path / "2023-03-21-dancefloor-and-balcony-getting-the-bigger-picture.toml"
-    new = store.load(written).session
-    old = store.load(source).session
+    new = session_file.load(written).session
+    old = session_file.load(source).session
     assert new.title == "Dancefloor and Balcony: getting the bigger picture"
     assert new.agenda == old.agenda
     assert new.ways_of_working == old.ways_of_working
@@ -148,7 +148,7 @@ def test_new_drops_what_the_run_recorded(
     out = tmp_path / "next.toml"
     assert main(["new", "--from", str(source), "--date", "2024-02-01", "-o", str(out)]) == 0
 
-    new = store.load(out).session
+    new = session_file.load(out).session
     assert new.date.isoformat() == "2024-02-01"
     assert new.title == "Minimal"
     assert (new.notes, new.actions, new.log) == ([], [], [])
@@ -210,7 +210,7 @@ def test_new_with_a_hostile_title_stays_in_the_folder(
     assert code == 0
     written = Path(capsys.readouterr().out.strip())
     assert written.parent == sessions
-    assert store.load(written).session.title == title
+    assert session_file.load(written).session.title == title
 
 
 def test_new_with_an_empty_title_names_the_field(

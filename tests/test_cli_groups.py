@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sessiontui import cli, grouping, store
+from sessiontui import cli
+from sessiontui import session_file as session_io
 from sessiontui.cli import main
-from sessiontui.model import Event, Group, Participant, Session
+from sessiontui.core import grouping
+from sessiontui.core.model import Event, Group, Participant, Session
 
 PAIRING = "coffee-trial"
 BREAKOUT = "empathy-breakout"
@@ -28,8 +30,8 @@ def session_file(tmp_path: Path, example_path: Path) -> Path:
 
 
 def edit(path: Path, **changes: object) -> Session:
-    session = store.load(path).session.model_copy(update=changes, deep=True)
-    store.save(path, session)
+    session = session_io.load(path).session.model_copy(update=changes, deep=True)
+    session_io.save(path, session)
     return session
 
 
@@ -44,7 +46,7 @@ def earlier_session(
     path: Path, *, series: str | None, days_before: int, groups: list[Group]
 ) -> Path:
     """Another session of the folder, held `days_before` the example, with these groups."""
-    session = store.load(path).session
+    session = session_io.load(path).session
     earlier = session.model_copy(
         update={
             "series": series,
@@ -54,14 +56,14 @@ def earlier_session(
         deep=True,
     )
     target = path.with_name(f"earlier-{days_before}-{series}.toml")
-    store.save(target, earlier)
+    session_io.save(target, earlier)
     return target
 
 
 def test_groups_prints_the_pairs_and_saves_them_into_the_file(
     session_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = store.load(session_file).session
+    before = session_io.load(session_file).session
 
     assert main(["groups", str(session_file), PAIRING, "--seed", "1234"]) == 0
 
@@ -69,7 +71,7 @@ def test_groups_prints_the_pairs_and_saves_them_into_the_file(
     printed = printed_groups(out)
     assert out.splitlines()[-1] == "seed 1234: run again with --seed 1234 to get these groups back"
     assert "repeat" not in out
-    after = store.load(session_file).session
+    after = session_io.load(session_file).session
     saved = grouping.groups_for(after, PAIRING)
     assert [group.members for group in saved] == printed
     assert {group.seed for group in saved} == {1234}
@@ -91,7 +93,7 @@ def test_the_same_seed_gives_the_same_groups_and_replaces_the_earlier_draw(
     assert main(["groups", str(session_file), PAIRING, "--seed", "7"]) == 0
 
     assert capsys.readouterr().out == first
-    session = store.load(session_file).session
+    session = session_io.load(session_file).session
     assert len(grouping.groups_for(session, PAIRING)) == 6
     assert len(grouping.groups_for(session, BREAKOUT)) == 3
 
@@ -122,7 +124,7 @@ def test_a_breakout_uses_its_group_size_unless_size_is_given(
 def test_absent_people_are_left_out_and_exclusions_kept(
     session_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    people = store.load(session_file).session.participants
+    people = session_io.load(session_file).session.participants
     people[0] = people[0].model_copy(update={"absent": True})
     people[1] = people[1].model_copy(update={"avoid": [people[2].name]})
     edit(session_file, participants=people)
@@ -138,7 +140,7 @@ def test_absent_people_are_left_out_and_exclusions_kept(
 def test_pairings_from_earlier_sessions_of_the_series_are_not_repeated(
     session_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    session = store.load(session_file).session
+    session = session_io.load(session_file).session
     everyone = [person.name for person in session.participants]
     last_time = grouping.draw_groups(session, PAIRING, seed=99)
     earlier_session(session_file, series=session.series, days_before=28, groups=last_time)
@@ -152,14 +154,14 @@ def test_pairings_from_earlier_sessions_of_the_series_are_not_repeated(
         assert main(["groups", str(session_file), PAIRING, "--seed", str(seed)]) == 0
         out = capsys.readouterr().out
         assert "repeat" not in out
-        saved = grouping.groups_for(store.load(session_file).session, PAIRING)
+        saved = grouping.groups_for(session_io.load(session_file).session, PAIRING)
         assert not set(grouping.group_pairs(saved)) & old_pairs
 
 
 def test_repeats_that_cannot_be_avoided_are_counted(
     session_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    session = store.load(session_file).session
+    session = session_io.load(session_file).session
     everyone = [person.name for person in session.participants]
     together = [Group(item=PAIRING, name="Group 1", members=everyone)]
     earlier_session(session_file, series=session.series, days_before=28, groups=together)
@@ -193,7 +195,7 @@ def test_a_run_logged_while_drawing_is_kept(
 
     assert main(["groups", str(session_file), PAIRING, "--seed", "3"]) == 0
 
-    after = store.load(session_file).session
+    after = session_io.load(session_file).session
     assert after.log == [started]
     assert len(grouping.groups_for(after, PAIRING)) == 6
 
@@ -254,7 +256,7 @@ def test_bad_requests_exit_2_with_one_line_and_leave_the_file_alone(
 def test_impossible_exclusions_exit_2_naming_the_people(
     session_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    people = store.load(session_file).session.participants
+    people = session_io.load(session_file).session.participants
     people[0] = people[0].model_copy(update={"avoid": [person.name for person in people[1:]]})
     edit(session_file, participants=people)
     original = session_file.read_bytes()
@@ -330,12 +332,12 @@ def test_a_file_from_a_newer_version_is_not_written(
 def test_a_file_locked_by_another_program_is_left_alone(
     session_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(session_io, "LOCK_TIMEOUT", 0.05)
     original = session_file.read_bytes()
     held, release = threading.Event(), threading.Event()
 
     def hold_the_lock() -> None:
-        with store.lock_for(session_file).acquire():
+        with session_io.lock_for(session_file).acquire():
             held.set()
             release.wait(timeout=30)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from sessiontui import store
-from sessiontui.merge import START_MARKER
+from sessiontui import session_file
+from sessiontui.core.merge import START_MARKER
 
 pytestmark = pytest.mark.subprocess
 
@@ -42,7 +42,7 @@ def start(path: Path, *args: str) -> subprocess.Popen[str]:
 def test_three_instances_saving_at_once_lose_nothing(tmp_path: Path, example_path: Path) -> None:
     path = tmp_path / example_path.name
     shutil.copyfile(example_path, path)
-    before = store.load(path).session
+    before = session_file.load(path).session
     instances = [
         start(path, "facilitator", str(SAVES)),
         start(path, "notes", str(SAVES), "Group 1", ITEM),
@@ -60,7 +60,7 @@ def test_three_instances_saving_at_once_lose_nothing(tmp_path: Path, example_pat
         deadline = time.monotonic() + DEADLINE
         while any(process.poll() is None for process in instances):
             assert time.monotonic() < deadline, "the instances did not finish in time"
-            store.load(path)  # raises if a reader ever sees a half-written or broken file
+            session_file.load(path)  # raises if a reader ever sees a half-written or broken file
             reads += 1
         for process in instances:
             out, err = process.communicate(timeout=DEADLINE)
@@ -73,7 +73,7 @@ def test_three_instances_saving_at_once_lose_nothing(tmp_path: Path, example_pat
                 process.wait(timeout=DEADLINE)
     assert reads > 0
 
-    after = store.load(path).session
+    after = session_file.load(path).session
     texts = [event.text for event in after.log[len(before.log) :]]
     assert texts == [f"facilitator {index}" for index in range(SAVES)]
     assert after.log[: len(before.log)] == before.log

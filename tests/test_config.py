@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from sessiontui import store
-from sessiontui.config import UserConfig, config_path
+from sessiontui.store import settings
+from sessiontui.store.settings import UserConfig, config_path
 
 CUSTOM = UserConfig(theme="nord", bell=False, rotate_seconds=5, keys={"run.next": "n,right"})
 
@@ -41,20 +41,20 @@ def test_the_settings_live_in_the_user_config_folder_kept_in_tmp_by_the_fixture(
 
 
 def test_no_file_means_the_defaults_and_no_problem() -> None:
-    assert store.load_config() == (UserConfig(), None)
+    assert settings.load_config() == (UserConfig(), None)
     assert not config_path().parent.exists()
 
 
 def test_an_empty_file_means_the_defaults() -> None:
     written("")
-    assert store.load_config() == (UserConfig(), None)
+    assert settings.load_config() == (UserConfig(), None)
 
 
 def test_settings_round_trip_and_their_folder_is_created() -> None:
-    store.save_config(CUSTOM)
-    assert store.load_config() == (CUSTOM, None)
+    settings.save_config(CUSTOM)
+    assert settings.load_config() == (CUSTOM, None)
     text = config_path().read_text(encoding="utf-8")
-    assert text.startswith(store.CONFIG_HEADER)
+    assert text.startswith(settings.CONFIG_HEADER)
     assert '"run.next" = "n,right"' in text
     # Nothing left behind but the file itself: the temporary file was renamed over it.
     assert os.listdir(config_path().parent) == ["config.toml"]
@@ -62,9 +62,9 @@ def test_settings_round_trip_and_their_folder_is_created() -> None:
 
 def test_saving_again_replaces_the_file_whole(tmp_path: Path) -> None:
     path = tmp_path / "elsewhere" / "settings.toml"
-    store.save_config(CUSTOM, path)
-    store.save_config(UserConfig(theme="gruvbox"), path)
-    assert store.load_config(path) == (UserConfig(theme="gruvbox"), None)
+    settings.save_config(CUSTOM, path)
+    settings.save_config(UserConfig(theme="gruvbox"), path)
+    assert settings.load_config(path) == (UserConfig(theme="gruvbox"), None)
 
 
 def test_saving_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
@@ -73,14 +73,14 @@ def test_saving_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     real.write_text("", encoding="utf-8")
     link = tmp_path / "config.toml"
     link.symlink_to(real)
-    store.save_config(CUSTOM, link)
+    settings.save_config(CUSTOM, link)
     assert link.is_symlink()
-    assert store.load_config(real) == (CUSTOM, None)
+    assert settings.load_config(real) == (CUSTOM, None)
 
 
 def test_a_broken_file_gives_the_defaults_and_a_line_with_line_and_column() -> None:
     path = written('theme = "nord"\nbell = \n')
-    assert store.load_config() == (UserConfig(), f"{path}:2:8: Invalid value")
+    assert settings.load_config() == (UserConfig(), f"{path}:2:8: Invalid value")
 
 
 @pytest.mark.parametrize(
@@ -99,19 +99,19 @@ def test_a_broken_file_gives_the_defaults_and_a_line_with_line_and_column() -> N
 )
 def test_a_wrong_setting_gives_the_defaults_and_names_the_key(text: str, problem: str) -> None:
     path = written(text)
-    assert store.load_config() == (UserConfig(), f"{path}:{problem}")
+    assert settings.load_config() == (UserConfig(), f"{path}:{problem}")
 
 
 def test_unreadable_settings_are_reported_not_raised(tmp_path: Path) -> None:
-    assert store.load_config(tmp_path) == (
+    assert settings.load_config(tmp_path) == (
         UserConfig(),
         f"{tmp_path}: is a directory, not a settings file",
     )
     path = written(b'theme = "caf\xe9"\n')
-    assert store.load_config() == (UserConfig(), f"{path}:1:13: not valid UTF-8 (byte 0xe9)")
+    assert settings.load_config() == (UserConfig(), f"{path}:1:13: not valid UTF-8 (byte 0xe9)")
     dangling = tmp_path / "link.toml"
     dangling.symlink_to(tmp_path / "missing.toml")
-    _, problem = store.load_config(dangling)
+    _, problem = settings.load_config(dangling)
     assert problem == f"{dangling}: is a symbolic link to a file that does not exist"
 
 
@@ -122,7 +122,7 @@ def test_settings_are_checked_when_changed_and_before_they_are_saved() -> None:
     # A dict changed in place escapes validation; save must not write what cannot load back.
     config.keys["run.next"] = 3  # type: ignore[assignment]
     with pytest.raises(ValueError, match=r"keys\.\"run\.next\": must be text in quotes"):
-        store.save_config(config)
+        settings.save_config(config)
     assert not config_path().exists()
 
 
@@ -131,4 +131,4 @@ def test_a_folder_that_cannot_be_created_is_an_os_error_naming_the_file(tmp_path
     blocker.write_text("", encoding="utf-8")
     path = blocker / "config.toml"
     with pytest.raises(OSError, match=r"blocker/config\.toml: cannot save"):
-        store.save_config(CUSTOM, path)
+        settings.save_config(CUSTOM, path)

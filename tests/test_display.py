@@ -256,8 +256,8 @@ def fixed_clock() -> dt.datetime:
 async def test_hostile_session_renders_literally_on_home_and_run_screens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sessiontui.app import make_app
-    from sessiontui.screens import RunScreen
+    from sessiontui.tui.app import make_app
+    from sessiontui.tui.screens import RunScreen
 
     hostile_session(tmp_path)
     app = make_app(folder=tmp_path, clock=fixed_clock)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from sessiontui import model, store
+from sessiontui import session_file
+from sessiontui.core import model
 
 REPO = Path(__file__).resolve().parent.parent
 FORMAT_DOC = (REPO / "docs" / "session-format.md").read_text(encoding="utf-8")
@@ -34,8 +35,10 @@ def test_every_field_is_documented_in_the_model_and_the_format_page(
 
 
 def test_the_bundled_schema_file_matches_the_models() -> None:
-    bundled = (REPO / "sessions" / store.SCHEMA_FILENAME).read_text(encoding="utf-8")
-    assert bundled == store.schema_json(), "run: sessiontui schema > sessions/session.schema.json"
+    bundled = (REPO / "sessions" / session_file.SCHEMA_FILENAME).read_text(encoding="utf-8")
+    assert bundled == session_file.schema_json(), (
+        "run: sessiontui schema > sessions/session.schema.json"
+    )
 
 
 def test_the_readme_quick_start_has_exactly_two_commands() -> None:
@@ -49,10 +52,12 @@ def test_the_readme_quick_start_has_exactly_two_commands() -> None:
 
 
 def test_the_bundled_series_has_a_first_workshop_to_check_back_on() -> None:
-    from sessiontui import review
+    from sessiontui.core import review
 
     folder = REPO / "sessions"
-    sessions = [(str(path), store.load(path).session) for path in sorted(folder.glob("*.toml"))]
+    sessions = [
+        (str(path), session_file.load(path).session) for path in sorted(folder.glob("*.toml"))
+    ]
     assert len(sessions) == 2
     first, second = (session for _, session in sessions)
     assert first.series == second.series and first.date < second.date

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from recorded import recorded_example
-from sessiontui import export, store
+from sessiontui import session_file
 from sessiontui.cli import main
-from sessiontui.model import Session
+from sessiontui.core.model import Session
+from sessiontui.minutes import export
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -49,7 +50,7 @@ def assert_golden(name: str, text: str) -> None:
 
 @pytest.fixture
 def plan_only(example_path: Path) -> Session:
-    return store.load(example_path).session
+    return session_file.load(example_path).session
 
 
 def test_the_recorded_workshop_as_markdown_matches_its_golden_file() -> None:
@@ -152,7 +153,7 @@ def test_the_html_page_fetches_nothing_and_forbids_fetching() -> None:
 @pytest.fixture
 def recorded_file(tmp_path: Path) -> Path:
     path = tmp_path / "workshop.toml"
-    store.save(path, recorded_example())
+    session_file.save(path, recorded_example())
     return path
 
 
@@ -161,7 +162,7 @@ def test_export_prints_markdown_by_default(
 ) -> None:
     assert main(["export", str(recorded_file)]) == 0
     out = capsys.readouterr().out
-    assert out == export.markdown(store.load(recorded_file).session)
+    assert out == export.markdown(session_file.load(recorded_file).session)
 
 
 def test_export_writes_html_to_the_output_file_and_names_it(
@@ -170,7 +171,9 @@ def test_export_writes_html_to_the_output_file_and_names_it(
     target = tmp_path / "minutes.txt"
     assert main(["export", str(recorded_file), "--format", "html", "-o", str(target)]) == 0
     assert capsys.readouterr().out == f"{target}\n"
-    assert target.read_text(encoding="utf-8") == export.html(store.load(recorded_file).session)
+    assert target.read_text(encoding="utf-8") == export.html(
+        session_file.load(recorded_file).session
+    )
 
 
 @pytest.mark.parametrize(("name", "start"), [("minutes.html", "<!DOCTYPE html>"), ("m.md", "# ")])

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from recorded import NOTE_PHRASE, recorded_example
-from sessiontui import export, store
+from sessiontui.minutes import export
+from sessiontui.store import atomic
 
 HELPER = Path(__file__).resolve().parent / "helpers" / "headless_chromium.py"
 SCREENSHOTS = Path("/tmp")
@@ -115,7 +116,7 @@ async def test_the_html_minutes_draw_their_chart_fit_a_phone_and_fetch_nothing(
     overran = [row for row in timing.items if row.overran and row.state != "skipped"]
     assert len(overran) == 3
     page = tmp_path / "minutes.html"
-    store.write_text(page, export.html(session))
+    atomic.write_text(page, export.html(session))
 
     async with helper.Browser(tmp_path / "chromium-profile") as browser:
         for name, (width, height) in {"phone": (390, 844), "desktop": (1280, 900)}.items():

@@ -18,9 +18,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from recorded import recorded_example
-from sessiontui import export
+from sessiontui.core.model import Session
 from sessiontui.display import safe_line, safe_text
-from sessiontui.model import Session
+from sessiontui.minutes import export
 
 NASTY = [
     "[b]x[/]",

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets._footer import FooterKey
 
-from sessiontui.widgets.footer import SettledFooter
+from sessiontui.tui.widgets.footer import SettledFooter
 
 
 class Toggling(App[None]):

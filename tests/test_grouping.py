@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sessiontui import grouping
-from sessiontui.grouping import (
+from sessiontui.core import grouping
+from sessiontui.core.grouping import (
     GroupingError,
     add_latecomer,
     avoid_pairs,
@@ -26,7 +26,7 @@ from sessiontui.grouping import (
     repeated_pairs,
     replace_groups,
 )
-from sessiontui.model import AgendaItem, Group, Participant, Session
+from sessiontui.core.model import AgendaItem, Group, Participant, Session
 
 Pair = frozenset[str]
 SMALL = settings(max_examples=60, deadline=None)
@@ -228,8 +228,8 @@ def test_without_a_seed_one_is_drawn_and_stored() -> None:
 
 DRAW_IN_A_FRESH_PROCESS = """
 import datetime as dt
-from sessiontui.grouping import draw_groups
-from sessiontui.model import AgendaItem, Participant, Session
+from sessiontui.core.grouping import draw_groups
+from sessiontui.core.model import AgendaItem, Participant, Session
 
 people = [f"P{index:02d}" for index in range(15)]
 avoid = {"P00": ["P01"], "P02": ["P03"], "P04": ["P01"]}

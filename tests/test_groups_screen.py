@@ -17,13 +17,14 @@ from textual.pilot import Pilot
 from textual.widgets import SelectionList, Static
 
 from pilot_helpers import START, FakeClock, settle
-from sessiontui import grouping, store
-from sessiontui.app import SessionApp, make_app
-from sessiontui.config import UserConfig
-from sessiontui.model import Group, Participant, Session
-from sessiontui.screens.confirm import ConfirmScreen
-from sessiontui.screens.groups import GroupsScreen
-from sessiontui.widgets.groups import GroupsView
+from sessiontui import session_file
+from sessiontui.core import grouping
+from sessiontui.core.model import Group, Participant, Session
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens.confirm import ConfirmScreen
+from sessiontui.tui.screens.groups import GroupsScreen
+from sessiontui.tui.widgets.groups import GroupsView
 
 ITEM = "coffee-trial"
 
@@ -37,8 +38,8 @@ def workshop(tmp_path: Path, example_path: Path) -> Path:
 
 
 def edit(path: Path, **changes: object) -> Session:
-    session = store.load(path).session.model_copy(update=changes, deep=True)
-    store.save(path, session)
+    session = session_file.load(path).session.model_copy(update=changes, deep=True)
+    session_file.save(path, session)
     return session
 
 
@@ -47,7 +48,7 @@ def people(*names: str, absent: tuple[str, ...] = ()) -> list[Participant]:
 
 
 def saved_groups(path: Path, item: str = ITEM) -> list[Group]:
-    return grouping.groups_for(store.load(path).session, item)
+    return grouping.groups_for(session_file.load(path).session, item)
 
 
 def members(groups: list[Group]) -> list[list[str]]:
@@ -83,7 +84,7 @@ async def highlight(pilot: Pilot[None], screen: GroupsScreen, name: str) -> None
 
 
 async def test_draw_places_everyone_present_once_with_the_seed(workshop: Path) -> None:
-    roster = store.load(workshop).session.participants
+    roster = session_file.load(workshop).session.participants
     edit(
         workshop,
         participants=[p.model_copy(update={"absent": p.name == "Ben Clarke"}) for p in roster],
@@ -119,7 +120,7 @@ async def test_a_latecomer_joins_the_smallest_group_and_nobody_moves(workshop: P
         await settle(pilot)
         assert "Group 2: Di, Eve, Fay" in shown(screen, "#groups")
         assert any("Fay joined Group 2" in n.message for n in app._notifications)
-    session = store.load(workshop).session
+    session = session_file.load(workshop).session
     assert members(grouping.groups_for(session, ITEM)) == [
         ["Ana", "Ben", "Cy"],
         ["Di", "Eve", "Fay"],
@@ -148,7 +149,7 @@ async def test_a_latecomer_kept_apart_from_everyone_stays_unplaced_and_says_why(
         assert problem.display
         assert "cannot join any group" in str(problem.render())
         assert "Not in a group: Eve" in shown(screen, "#groups")
-    session = store.load(workshop).session
+    session = session_file.load(workshop).session
     assert not session.participants[-1].absent  # here, just not placed
     assert members(grouping.groups_for(session, ITEM)) == [["Ana", "Ben"], ["Cy", "Di"]]
 
@@ -170,7 +171,7 @@ async def test_marking_someone_absent_keeps_the_groups_and_warns_of_a_group_of_o
         await settle(pilot)
         assert "Ben (absent)" in shown(screen, "#groups")
         assert "Group 1 has only Ana" in shown(screen, "#lonely")
-    assert store.load(workshop).session.participants[1].absent
+    assert session_file.load(workshop).session.participants[1].absent
     assert members(saved_groups(workshop)) == [["Ana", "Ben"], ["Cy", "Di"]]
 
 
@@ -256,7 +257,7 @@ async def test_earlier_pairings_of_the_series_are_avoided_and_broken_files_skipp
             ],
         }
     )
-    store.save(workshop.with_name("earlier.toml"), earlier)
+    session_file.save(workshop.with_name("earlier.toml"), earlier)
     workshop.with_name("broken.toml").write_text("title = [\n", encoding="utf-8")
     async with groups_app(workshop) as (_, pilot, screen):
         assert screen.past == frozenset({frozenset({"Ana", "Ben"}), frozenset({"Cy", "Di"})})

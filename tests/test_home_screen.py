@@ -12,11 +12,12 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 
 from pilot_helpers import START, FakeClock, settle
-from sessiontui import store
-from sessiontui.app import make_app
-from sessiontui.model import Note
-from sessiontui.screens.home import HomeScreen
-from sessiontui.screens.new_session import NewSessionScreen
+from sessiontui import session_file
+from sessiontui.core.model import Note
+from sessiontui.store import index as folder_index
+from sessiontui.tui.app import make_app
+from sessiontui.tui.screens.home import HomeScreen
+from sessiontui.tui.screens.new_session import NewSessionScreen
 from test_library import make_session, write
 
 
@@ -102,7 +103,7 @@ async def test_header_rows_come_first_then_exact_rows(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
-    real = store.summarise_files
+    real = folder_index.summarise_files
     full_reads: list[int] = []
 
     def slow(paths: Any, **kwargs: Any) -> Any:
@@ -110,11 +111,11 @@ async def test_header_rows_come_first_then_exact_rows(
         release.wait(10)
         return real(paths, **kwargs)
 
-    monkeypatch.setattr(store, "summarise_files", slow)
+    monkeypatch.setattr(folder_index, "summarise_files", slow)
     # An empty note: the header counts a [[notes]] table, the full read counts notes with text.
     path = folder / "2023-04-20-four.toml"
-    session = store.load(path).session
-    store.save(
+    session = session_file.load(path).session
+    session_file.save(
         path,
         session.model_copy(
             update={"notes": [Note(item="welcome", text="x" * 200), Note(item="close")]}
@@ -148,10 +149,10 @@ async def test_header_rows_come_first_then_exact_rows(
 @pytest.mark.parametrize(
     ("key", "screen_class"),
     [
-        ("r", "sessiontui.screens.run.RunScreen"),
-        ("o", "sessiontui.screens.notes.NotesScreen"),
-        ("p", "sessiontui.screens.present.PresentScreen"),
-        ("v", "sessiontui.screens.review.ReviewScreen"),
+        ("r", "sessiontui.tui.screens.run.RunScreen"),
+        ("o", "sessiontui.tui.screens.notes.NotesScreen"),
+        ("p", "sessiontui.tui.screens.present.PresentScreen"),
+        ("v", "sessiontui.tui.screens.review.ReviewScreen"),
     ],
 )
 async def test_keys_open_the_highlighted_session(folder: Path, key: str, screen_class: str) -> None:
@@ -198,7 +199,7 @@ async def test_n_creates_the_next_session_from_an_upcoming_entry(folder: Path) -
         await pilot.press("down", "enter")  # the second entry
         await settle(pilot)
         created = folder / "2023-03-16-three-the-bigger-picture.toml"
-        new = store.load(created).session
+        new = session_file.load(created).session
         assert (new.title, new.date, new.upcoming) == (
             "Three: the bigger picture",
             dt.date(2023, 3, 16),
@@ -243,7 +244,7 @@ async def test_n_makes_a_copy_with_a_date_and_title_and_never_overwrites(folder:
         screen.query_one("#title", Input).focus()
         await pilot.press("enter")
         await settle(pilot)
-        copy = store.load(folder / "2024-05-01-a-copy.toml").session
+        copy = session_file.load(folder / "2024-05-01-a-copy.toml").session
         assert copy.title == "A copy"
         assert rows(app)[0][1] == "A copy"
         assert app.screen.query_one("#sessions", DataTable).cursor_row == 0

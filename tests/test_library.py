@@ -14,9 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessiontui import library, store
-from sessiontui.library import Hit, Summary
-from sessiontui.model import Session
+from sessiontui import session_file
+from sessiontui.core import library
+from sessiontui.core.library import Hit, Summary
+from sessiontui.core.model import Session
+from sessiontui.store import index as folder_index
+from sessiontui.store import parse as store_parse
 
 UTC = dt.UTC
 
@@ -74,7 +77,7 @@ def make_session(
 
 def write(folder: Path, name: str, session: Session) -> Path:
     path = folder / name
-    store.save(path, session)
+    session_file.save(path, session)
     return path
 
 
@@ -178,7 +181,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_summaries_list_from_headers_then_full_reads_make_them_exact(folder: Path) -> None:
-    listing = finishes(lambda: store.summaries(folder))
+    listing = finishes(lambda: folder_index.summaries(folder))
     assert [row.path.name for row in listing.summaries] == [
         "2023-02-16-two.toml",
         "2023-01-19-one.toml",
@@ -194,13 +197,16 @@ def test_summaries_list_from_headers_then_full_reads_make_them_exact(folder: Pat
     assert guessed["2023-01-19-one.toml"].title == "One"
     assert guessed["2023-01-19-one.toml"].state == "finished"
     assert guessed["broken.toml"].error is None
-    exact = {row.path.name: row for row in finishes(lambda: store.summarise_files(listing.pending))}
+    exact = {
+        row.path.name: row
+        for row in finishes(lambda: folder_index.summarise_files(listing.pending))
+    }
     assert all(row.exact for row in exact.values())
     assert exact["2023-01-19-one.toml"].state == "finished"
     assert exact["2023-02-16-two.toml"].state == "planned"
     problem = exact["broken.toml"].error
     assert problem is not None and problem.startswith(f"{folder / 'broken.toml'}:")
-    again = finishes(lambda: store.summaries(folder))
+    again = finishes(lambda: folder_index.summaries(folder))
     assert again.pending == []
     assert [row.path.name for row in again.summaries] == [
         "2023-02-16-two.toml",
@@ -211,23 +217,23 @@ def test_summaries_list_from_headers_then_full_reads_make_them_exact(folder: Pat
 
 
 def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
-    assert store.summaries(tmp_path / "nope") == store.FolderScan([], [])
-    assert store.search(tmp_path / "nope", "anything") == []
+    assert folder_index.summaries(tmp_path / "nope") == folder_index.FolderScan([], [])
+    assert folder_index.search(tmp_path / "nope", "anything") == []
 
 
 def test_the_index_spares_reading_unchanged_files(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.summarise_files(store.summaries(folder).pending)
+    folder_index.summarise_files(folder_index.summaries(folder).pending)
     opened: list[str] = []
-    real = store._read_bytes
+    real = store_parse._read_bytes
 
     def counting(path: Path, name: str, what: str = "session file") -> Any:
         opened.append(Path(path).name)
         return real(path, name, what)
 
-    monkeypatch.setattr(store, "_read_bytes", counting)
-    listing = store.summaries(folder)
+    monkeypatch.setattr(folder_index, "_read_bytes", counting)
+    listing = folder_index.summaries(folder)
     assert listing.pending == []
     assert all(row.exact for row in listing.summaries)
     assert [name for name in opened if name.endswith(".toml")] == []
@@ -235,7 +241,7 @@ def test_the_index_spares_reading_unchanged_files(
 
 @pytest.mark.parametrize("change", ["mtime", "size", "inode"])
 def test_a_changed_file_is_read_again(folder: Path, change: str) -> None:
-    store.summarise_files(store.summaries(folder).pending)
+    folder_index.summarise_files(folder_index.summaries(folder).pending)
     path = folder / "2023-01-19-one.toml"
     info = path.stat()
     if change == "mtime":
@@ -247,35 +253,35 @@ def test_a_changed_file_is_read_again(folder: Path, change: str) -> None:
         shutil.copy2(path, copy)
         os.replace(copy, path)
         assert path.stat().st_mtime_ns == info.st_mtime_ns
-    listing = store.summaries(folder)
+    listing = folder_index.summaries(folder)
     assert listing.pending == [path]
 
 
 def test_a_corrupt_or_foreign_index_is_ignored_and_rebuilt(folder: Path, tmp_path: Path) -> None:
-    index = store.index_path(folder)
+    index = folder_index.index_path(folder)
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text("{not json", "utf-8")
-    listing = store.summaries(folder)
+    listing = folder_index.summaries(folder)
     assert len(listing.pending) == 3
-    store.summarise_files(listing.pending)
-    assert store.summaries(folder).pending == []
+    folder_index.summarise_files(listing.pending)
+    assert folder_index.summaries(folder).pending == []
     # Another folder's index, under this folder's name, is not trusted.
     other = tmp_path / "other"
     shutil.copytree(folder, other, symlinks=True, ignore=shutil.ignore_patterns("pipe.toml"))
-    shutil.copy(index, store.index_path(other))
-    assert len(store.summaries(other).pending) == 3
+    shutil.copy(index, folder_index.index_path(other))
+    assert len(folder_index.summaries(other).pending) == 3
     index.write_text('{"format": "sessiontui folder index", "version": 99}', "utf-8")
-    assert len(store.summaries(folder).pending) == 3
+    assert len(folder_index.summaries(folder).pending) == 3
 
 
 def test_entries_of_deleted_files_leave_the_index(folder: Path) -> None:
-    store.summarise_files(store.summaries(folder).pending)
+    folder_index.summarise_files(folder_index.summaries(folder).pending)
     (folder / "2023-01-19-one.toml").unlink()
     write(folder, "2023-03-01-three.toml", make_session("Three", date=dt.date(2023, 3, 1)))
-    store.summarise_files(store.summaries(folder).pending)
+    folder_index.summarise_files(folder_index.summaries(folder).pending)
     import json
 
-    files = json.loads(store.index_path(folder).read_text("utf-8"))["files"]
+    files = json.loads(folder_index.index_path(folder).read_text("utf-8"))["files"]
     assert sorted(files) == ["2023-02-16-two.toml", "2023-03-01-three.toml", "broken.toml"]
 
 
@@ -283,9 +289,11 @@ def test_an_unwritable_cache_only_costs_time(folder: Path, tmp_path: Path) -> No
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be", "utf-8")
     index = blocked / "index.json"
-    rows = store.summarise_files(store.summaries(folder, index=index).pending, index=index)
+    rows = folder_index.summarise_files(
+        folder_index.summaries(folder, index=index).pending, index=index
+    )
     assert len(rows) == 3
-    assert len(store.summaries(folder, index=index).pending) == 3
+    assert len(folder_index.summaries(folder, index=index).pending) == 3
 
 
 log_kinds = st.lists(st.sampled_from(["start", "pause", "resume", "next", "finish"]), max_size=5)
@@ -325,8 +333,8 @@ def test_the_header_read_agrees_with_the_full_read(  # noqa: PLR0917
         folder = Path(where)
         write(folder, "s.toml", session)
         index = folder / ".index.json"
-        [guess] = store.summaries(folder, index=index).summaries
-        [exact] = store.summarise_files([folder / "s.toml"], index=index)
+        [guess] = folder_index.summaries(folder, index=index).summaries
+        [exact] = folder_index.summarise_files([folder / "s.toml"], index=index)
     assert not guess.exact and exact.exact
     assert dataclass_fields(guess) == dataclass_fields(exact)
 
@@ -439,11 +447,11 @@ def test_store_search_orders_newest_first_and_skips_what_does_not_load(tmp_path:
     (tmp_path / "broken.toml").write_text('title = "jargon"\n', "utf-8")
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe.toml")
-    hits = finishes(lambda: store.search(tmp_path, "jargon"))
+    hits = finishes(lambda: folder_index.search(tmp_path, "jargon"))
     assert [hit.path.name for hit in hits] == ["new.toml"] * 5 + ["old.toml"] * 5
-    assert store.search(tmp_path, "jargon", limit=3) == hits[:3]
-    assert store.search(tmp_path, "nowhere to be found") == []
-    assert store.search(tmp_path, "") == []
+    assert folder_index.search(tmp_path, "jargon", limit=3) == hits[:3]
+    assert folder_index.search(tmp_path, "nowhere to be found") == []
+    assert folder_index.search(tmp_path, "") == []
 
 
 def test_store_search_does_not_parse_files_that_cannot_match(
@@ -451,18 +459,18 @@ def test_store_search_does_not_parse_files_that_cannot_match(
 ) -> None:
     write(tmp_path, "a.toml", searched())
     write(tmp_path, "b.toml", make_session("Other"))
-    store._SEARCH_CACHE.clear()
+    folder_index._SEARCH_CACHE.clear()
     parsed: list[str] = []
-    real = store._parse
+    real = store_parse._parse
 
     def counting(text: str, name: str) -> Any:
         parsed.append(Path(name).name)
         return real(text, name)
 
-    monkeypatch.setattr(store, "_parse", counting)
-    assert len(store.search(tmp_path, "jargon")) == 5
+    monkeypatch.setattr(folder_index, "_parse", counting)
+    assert len(folder_index.search(tmp_path, "jargon")) == 5
     assert parsed == ["a.toml"]
-    assert len(store.search(tmp_path, "jargon buster")) == 1
+    assert len(folder_index.search(tmp_path, "jargon buster")) == 1
     assert parsed == ["a.toml"]  # the second search parses nothing: the cache has it
 
 
@@ -492,9 +500,9 @@ def test_the_prefilter_never_rejects_a_file_that_matches(text: str, data: st.Dat
     )
     with tempfile.TemporaryDirectory() as where:
         path = write(Path(where), "s.toml", session)
-        loaded = store.load(path).session
+        loaded = session_file.load(path).session
         expected = library.search_session(path, loaded, query)
-        assert store.search(Path(where), query) == expected
+        assert folder_index.search(Path(where), query) == expected
     if library.query_words(query):
         assert expected, "a query taken from a note finds that note"
 
@@ -557,13 +565,13 @@ def test_file_name_is_date_and_slug() -> None:
 
 def test_create_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "x.toml"
-    store.create(target, make_session("First"))
-    assert store.load(target).session.title == "First"
-    with pytest.raises(store.SessionFileError, match="already exists"):
-        store.create(target, make_session("Second"))
-    assert store.load(target).session.title == "First"
+    session_file.create(target, make_session("First"))
+    assert session_file.load(target).session.title == "First"
+    with pytest.raises(session_file.SessionFileError, match="already exists"):
+        session_file.create(target, make_session("Second"))
+    assert session_file.load(target).session.title == "First"
     (tmp_path / "link.toml").symlink_to(tmp_path / "nowhere.toml")
-    with pytest.raises(store.SessionFileError, match="already exists"):
-        store.create(tmp_path / "link.toml", make_session("Third"))
+    with pytest.raises(session_file.SessionFileError, match="already exists"):
+        session_file.create(tmp_path / "link.toml", make_session("Third"))
     assert not (tmp_path / "nowhere.toml").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -16,9 +16,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessiontui import store
-from sessiontui.merge import END_MARKER, MID_MARKER, NOTE_FIELDS, START_MARKER, merge, merge_text
-from sessiontui.model import Action, AgendaItem, Event, Group, Note, Participant, Session
+from sessiontui import session_file
+from sessiontui.core.merge import (
+    END_MARKER,
+    MID_MARKER,
+    NOTE_FIELDS,
+    START_MARKER,
+    merge,
+    merge_text,
+)
+from sessiontui.core.model import Action, AgendaItem, Event, Group, Note, Participant, Session
 
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 ITEMS = ("empathy", "purpose", "reflect")
@@ -196,7 +203,7 @@ def test_no_typed_line_is_lost_and_the_result_saves(
                     assert kept is not None
                     assert line in getattr(kept, field)
     # Marked texts and all: the result is a valid session that saves and reads back.
-    assert store.parse(store.dumps(merged)) == merged
+    assert session_file.parse(session_file.dumps(merged)) == merged
     marked = any(START_MARKER in getattr(n, f) for n in merged.notes for f in NOTE_FIELDS)
     assert marked == bool(result.conflicts)
 

@@ -9,15 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessiontui import notes, store
-from sessiontui.model import Note, Session
+from sessiontui import session_file
+from sessiontui.core import notes
+from sessiontui.core.model import Note, Session
 
 T0 = dt.datetime(2023, 2, 16, 14, 40, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def workshop(example_path: Path) -> Session:
-    return store.load(example_path).session
+    return session_file.load(example_path).session
 
 
 def test_each_template_asks_the_workshops_questions(workshop: Session) -> None:
@@ -99,21 +100,21 @@ def test_with_texts_refuses_a_field_no_template_has(workshop: Session) -> None:
 
 @given(st.text(max_size=200))
 def test_any_typed_text_is_stored_exactly_and_survives_the_file(text: str) -> None:
-    session = store.parse(
+    session = session_file.parse(
         'schema_version = 1\ntitle = "t"\ndate = 2023-02-16\nstart = 13:00:00\nend = 16:00:00\n'
         '[[agenda]]\nid = "a"\ntitle = "A"\nkind = "breakout"\nminutes = 5\n'
     )
     # TOML cannot hold a lone surrogate; a terminal cannot type one either.
     text = text.encode("utf-8", "replace").decode("utf-8")
     edited = notes.with_texts(session, "a", "[/] [@click=app.quit]", {"text": text}, T0)
-    again = store.parse(store.dumps(edited))
+    again = session_file.parse(session_file.dumps(edited))
     note = notes.note_for(again, "a", "[/] [@click=app.quit]")
     # Typing nothing into a fresh pane leaves no notes entry behind.
     assert (note.text if note is not None else "") == text
 
 
 def test_group_names_come_from_groups_then_from_notes(workshop: Session) -> None:
-    from sessiontui.model import Group
+    from sessiontui.core.model import Group
 
     session = workshop.model_copy(
         update={

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from sessiontui import notes, store
+from sessiontui import session_file as session_io
+from sessiontui.core import notes
 
 pytestmark = [
     pytest.mark.subprocess,
@@ -94,7 +95,7 @@ def notes_app(start: Any, session_file: Path) -> Any:
 
 def saved_text(path: Path, item: str = ITEM, group: str = GROUP) -> str | None:
     """The notes text of `group` for `item` in the file, which must load and be writable."""
-    loaded = store.load(path)
+    loaded = session_io.load(path)
     assert loaded.read_only is None, loaded.read_only
     note = notes.note_for(loaded.session, item, group)
     return note.text if note is not None else None
@@ -189,7 +190,7 @@ def test_ctrl_q_on_notes_opened_from_the_run_screen_saves_both(
     term.send(CTRL_Q)
     assert_clean_exit(term, term.wait())
     assert saved_text(session_file, ITEM, notes.WHOLE_ROOM) == typed
-    log = store.load(session_file).session.log
+    log = session_io.load(session_file).session.log
     assert [event.kind for event in log] == ["start", "next", "next"]
 
 

@@ -17,14 +17,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from pilot_helpers import START, FakeClock, settle
-from sessiontui import notes, store
-from sessiontui.app import SessionApp, make_app
-from sessiontui.config import UserConfig
-from sessiontui.model import Group
-from sessiontui.screens.commitments import CommitmentsScreen
-from sessiontui.screens.notes import NotesScreen
-from sessiontui.widgets.notes import NotesPane, WordCount
-from sessiontui.writer import SessionWriter
+from sessiontui import session_file
+from sessiontui.core import notes
+from sessiontui.core.model import Group
+from sessiontui.session_file.writer import SessionWriter
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens.commitments import CommitmentsScreen
+from sessiontui.tui.screens.notes import NotesScreen
+from sessiontui.tui.widgets.notes import NotesPane, WordCount
 
 
 @pytest.fixture
@@ -32,12 +33,12 @@ def workshop(tmp_path: Path, example_path: Path) -> Path:
     """A copy of the reference workshop with two coffee-trial pairs drawn."""
     path = tmp_path / "workshop.toml"
     shutil.copy(example_path, path)
-    session = store.load(path).session
+    session = session_file.load(path).session
     groups = [
         Group(item="coffee-trial", name="Group 1", members=["Amira Patel", "Ben Clarke"]),
         Group(item="coffee-trial", name="Group 2", members=["Chloe Evans", "Dan Okafor"]),
     ]
-    store.save(path, session.model_copy(update={"groups": groups}))
+    session_file.save(path, session.model_copy(update={"groups": groups}))
     return path
 
 
@@ -62,7 +63,7 @@ async def notes_app(
 
 
 def on_disk(path: Path, item: str, group: str) -> dict[str, str]:
-    note = notes.note_for(store.load(path).session, item, group)
+    note = notes.note_for(session_file.load(path).session, item, group)
     return {} if note is None else {name: getattr(note, name) for name in notes.TEXT_FIELDS}
 
 
@@ -200,7 +201,7 @@ async def test_another_screens_save_shows_here_and_both_texts_survive(workshop: 
     async with notes_app(workshop, clock, item="coffee-trial", group="Group 1") as (_, pilot, s):
         # Another note-taker, on Group 2, in another instance.
         other = SessionWriter(workshop)
-        loaded = store.load(workshop).session
+        loaded = session_file.load(workshop).session
         other.adopt(loaded)
         other.submit(notes.with_texts(loaded, "coffee-trial", "Group 2", {"text": "theirs"}, START))
         other.write_pending()
@@ -222,7 +223,7 @@ async def test_the_same_notes_edited_on_two_screens_keeps_both_and_says_so(
         # whichever way it comes in (this screen's save, or its poll) it is a clash.
         await type_into(pilot, s.query_one("#field-text", TextArea), "mine")
         other = SessionWriter(workshop)
-        loaded = store.load(workshop).session
+        loaded = session_file.load(workshop).session
         other.adopt(loaded)
         other.submit(notes.with_texts(loaded, "coffee-trial", "Group 1", {"text": "theirs"}, START))
         other.write_pending()
@@ -258,7 +259,7 @@ async def test_commitments_are_added_from_the_form_and_saved(workshop: Path) -> 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, NotesScreen)
-    actions = store.load(workshop).session.actions
+    actions = session_file.load(workshop).session.actions
     assert [(a.who, a.what, a.due, a.item) for a in actions] == [
         ("Amira Patel", "Try common purpose with my team", dt.date(2023, 3, 16), "next-steps")
     ]
@@ -284,7 +285,7 @@ async def test_the_run_screen_opens_notes_for_the_current_item(workshop: Path) -
         assert not isinstance(app.screen, NotesScreen)
         await pilot.press("n")  # the run screen's next save keeps the notes
         await settle(pilot)
-    session = store.load(workshop).session
+    session = session_file.load(workshop).session
     assert notes.note_for(session, "coffee-trial", "Group 1") is not None
     assert [event.kind for event in session.log] == ["start", "next", "next", "next"]
 
@@ -310,7 +311,7 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
 
     clock = FakeClock(START)
     before = workshop.read_bytes()
-    real_save = store.save
+    real_save = session_file.save
 
     def disk_full(path: Path, session: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -320,7 +321,7 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
         pilot,
         screen,
     ):
-        monkeypatch.setattr(store, "save", disk_full)
+        monkeypatch.setattr(session_file, "save", disk_full)
         await type_into(pilot, screen.query_one("#field-text", TextArea), "keep me")
         screen.save_typing()
         await settle(pilot)
@@ -334,7 +335,7 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
         await pilot.pause()
         assert app.is_running
         # ...and once the disk has room again, the retry saves it.
-        monkeypatch.setattr(store, "save", real_save)
+        monkeypatch.setattr(session_file, "save", real_save)
         screen.saver.retry()
         await settle(pilot)
         assert not banner.display
@@ -353,6 +354,6 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
 def test_the_cursor_stays_after_the_same_text_when_a_merge_rewrites_it(
     old: str, new: str, offset: int, expected: int
 ) -> None:
-    from sessiontui.widgets.notes import _moved_offset
+    from sessiontui.tui.widgets.notes import _moved_offset
 
     assert _moved_offset(old, new, offset) == expected

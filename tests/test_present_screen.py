@@ -29,16 +29,16 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from pilot_helpers import START, FakeClock, settle
-from sessiontui import store
-from sessiontui.app import SessionApp, make_app
+from sessiontui import session_file
 from sessiontui.cli import main
-from sessiontui.config import UserConfig
-from sessiontui.model import Event, Session
-from sessiontui.screens.broadcast import BroadcastScreen
-from sessiontui.screens.present import PresentScreen
-from sessiontui.screens.run import RunScreen
-from sessiontui.widgets.present import BigDigits, big_lines
-from sessiontui.writer import SessionWriter
+from sessiontui.core.model import Event, Session
+from sessiontui.session_file.writer import SessionWriter
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens.broadcast import BroadcastScreen
+from sessiontui.tui.screens.present import PresentScreen
+from sessiontui.tui.screens.run import RunScreen
+from sessiontui.tui.widgets.present import BigDigits, big_lines
 
 HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "[bold]b[/bold]"]
 SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "[bold]b[/bold]"]
@@ -49,7 +49,7 @@ class Facilitator:
 
     def __init__(self, path: Path) -> None:
         self.writer = SessionWriter(path)
-        self.session: Session = store.load(path).session
+        self.session: Session = session_file.load(path).session
         self.writer.adopt(self.session)
 
     def record(self, kind: str, minutes_in: float, **fields: Any) -> None:
@@ -311,9 +311,9 @@ async def test_the_view_never_writes_the_file_nor_takes_its_lock(
 async def test_markup_and_escapes_in_a_broadcast_and_a_prompt_are_shown_literally(
     path: Path, clock: FakeClock
 ) -> None:
-    session = store.load(path).session
+    session = session_file.load(path).session
     first = session.agenda[0].model_copy(update={"prompts": HOSTILE})
-    store.save(path, session.model_copy(update={"agenda": [first, *session.agenda[1:]]}))
+    session_file.save(path, session.model_copy(update={"agenda": [first, *session.agenda[1:]]}))
     room = Facilitator(path)
     room.record("start", 0)
     room.record("broadcast", 0, text=" ".join(HOSTILE))
@@ -396,7 +396,7 @@ async def test_the_run_screens_t_key_records_a_broadcast_and_an_empty_one_clears
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
-        log = store.load(path).session.log
+        log = session_file.load(path).session.log
         assert [(e.kind, e.text) for e in log] == [("broadcast", "Back at 2")]
 
         await pilot.press("t")
@@ -407,13 +407,13 @@ async def test_the_run_screens_t_key_records_a_broadcast_and_an_empty_one_clears
         assert modal.query_one(Input).value == ""
         await pilot.press("x", "escape")  # cancelled: nothing recorded
         await settle(pilot)
-        assert len(store.load(path).session.log) == 1
+        assert len(session_file.load(path).session.log) == 1
 
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
-        log = store.load(path).session.log
+        log = session_file.load(path).session.log
         assert [(e.kind, e.text) for e in log][-1] == ("broadcast", "")
         assert screen.state is not None and screen.state.broadcast is None
 
@@ -473,7 +473,7 @@ def test_two_present_processes_follow_the_run_process(path: Path, tmp_path: Path
         follows("Getting to know each other")
         run.send(" ")
         follows("PAUSED")
-        assert [e.kind for e in store.load(path).session.log] == [
+        assert [e.kind for e in session_file.load(path).session.log] == [
             "start", "broadcast", "next", "pause",
         ]  # fmt: skip
         for term in started:

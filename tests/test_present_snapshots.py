@@ -15,8 +15,8 @@ from pathlib import Path
 import tomli_w
 
 from pilot_helpers import settle
-from sessiontui.app import make_app
-from sessiontui.config import UserConfig
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import make_app
 from test_snapshots import SESSION, START, at
 
 BROADCAST = [

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recorded import COMMITMENTS, recorded_example
-from sessiontui import review, store
-from sessiontui.model import Action, Event
+from sessiontui import session_file
+from sessiontui.core import review
+from sessiontui.core.model import Action, Event
 from workshops import DAY, REFERENCE_AGENDA, session_with
 
 MIN = dt.timedelta(minutes=1)
@@ -63,7 +64,7 @@ def test_the_log_lines_say_what_happened_in_words() -> None:
 
 
 def test_a_session_never_run_shows_its_plan_as_written(example_path: Path) -> None:
-    session = store.load(example_path).session
+    session = session_file.load(example_path).session
     timing = review.timing(session)
     assert timing.state == "planned"
     assert timing.started_at is None and timing.drift is None and timing.start_late is None

@@ -1,7 +1,7 @@
 """The review screen through Textual's Pilot, on the recorded run of the reference workshop.
 
-The session is written with `store.dumps` (not `store.save`, which takes the lock), so the
-tests can also check the review never creates a lock file nor changes the file.
+The session is written with `session_file.dumps` (not `session_file.save`, which takes the
+lock), so the tests can also check the review never creates a lock file nor changes the file.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from textual.widgets import Static, TabbedContent
 
 from pilot_helpers import START, settle
 from recorded import recorded_example
-from sessiontui import export, store
-from sessiontui.app import SessionApp, make_app
-from sessiontui.config import UserConfig
-from sessiontui.model import Action, Event, Note, Session, Upcoming, WayOfWorking
-from sessiontui.screens.review import ReviewScreen
-from sessiontui.widgets.timeline import SummaryLine, TimelineChart, TimingTable
+from sessiontui import session_file
+from sessiontui.core.model import Action, Event, Note, Session, Upcoming, WayOfWorking
+from sessiontui.minutes import export
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens.review import ReviewScreen
+from sessiontui.tui.widgets.timeline import SummaryLine, TimelineChart, TimingTable
 
 HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "[bold]b[/bold]"]
 SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "[bold]b[/bold]"]
@@ -33,7 +34,7 @@ SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "[bold]b[/bold]"]
 
 def write(folder: Path, session: Session, name: str = "2023-02-16-recorded.toml") -> Path:
     path = folder / name
-    path.write_text(store.dumps(session), encoding="utf-8")
+    path.write_text(session_file.dumps(session), encoding="utf-8")
     return path
 
 
@@ -281,7 +282,7 @@ async def test_commitments_ways_of_working_and_coming_up(recorded_path: Path) ->
 
 
 async def test_a_session_never_run_shows_the_plan(tmp_path: Path, example_path: Path) -> None:
-    path = write(tmp_path, store.load(example_path).session)
+    path = write(tmp_path, session_file.load(example_path).session)
     async with reviewing(path) as (_app, _pilot, screen):
         assert screen.query_one(SummaryLine).lines(200) == ["Not run yet · planned 13:00–16:00"]
         rows = table_rows(screen)

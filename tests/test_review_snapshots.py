@@ -16,14 +16,14 @@ import pytest
 
 from pilot_helpers import START, settle
 from recorded import recorded_example
-from sessiontui import store
-from sessiontui.app import make_app
-from sessiontui.config import UserConfig
+from sessiontui import session_file
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import make_app
 
 
 def _app(tmp_path: Path) -> Any:
     path = tmp_path / "2023-02-16-recorded.toml"
-    path.write_text(store.dumps(recorded_example()), encoding="utf-8")
+    path.write_text(session_file.dumps(recorded_example()), encoding="utf-8")
     return make_app(session_path=path, clock=lambda: START, config=UserConfig(), mode="review")
 
 

@@ -24,18 +24,18 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Static
 
 from pilot_helpers import START, FakeClock, settle
-from sessiontui import store
-from sessiontui.app import SessionApp, make_app
-from sessiontui.config import UserConfig
-from sessiontui.screens.confirm import ConfirmScreen
-from sessiontui.screens.help import HelpScreen
-from sessiontui.screens.replan import ReplanScreen
-from sessiontui.screens.run import RunScreen
-from sessiontui.widgets.agenda import AgendaTable
-from sessiontui.widgets.clock import SessionClock
-from sessiontui.widgets.prompts import PromptsPanel
-from sessiontui.widgets.reminders import Reminders
-from sessiontui.widgets.saving import SaveStatus
+from sessiontui import session_file
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens.confirm import ConfirmScreen
+from sessiontui.tui.screens.help import HelpScreen
+from sessiontui.tui.screens.replan import ReplanScreen
+from sessiontui.tui.screens.run import RunScreen
+from sessiontui.tui.widgets.agenda import AgendaTable
+from sessiontui.tui.widgets.clock import SessionClock
+from sessiontui.tui.widgets.prompts import PromptsPanel
+from sessiontui.tui.widgets.reminders import Reminders
+from sessiontui.tui.widgets.saving import SaveStatus
 
 HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "\u202egnp.exe", "[bold]b[/bold]"]
 SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "⟨U+202E⟩gnp.exe", "[bold]b[/bold]"]
@@ -78,7 +78,7 @@ async def at(pilot: Pilot[None], screen: RunScreen, clock: FakeClock, **delta: f
 
 
 def kinds(path: Path) -> list[str]:
-    return [event.kind for event in store.load(path).session.log]
+    return [event.kind for event in session_file.load(path).session.log]
 
 
 def content(widget: Widget) -> str:
@@ -144,7 +144,7 @@ async def test_every_control_appends_its_event_and_the_file_has_it(
             clock.set(minutes=count)
             await pilot.press(key)
             await settle(pilot)
-            log = store.load(path).session.log
+            log = session_file.load(path).session.log
             assert len(log) == count, key
             event = log[-1]
             assert event.kind == kind, key
@@ -459,12 +459,12 @@ async def test_a_failed_save_warns_keeps_the_file_and_succeeds_on_retry(
     path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = path.read_bytes()
-    real_save = store.save
+    real_save = session_file.save
 
     def full(target: str | Path, session: object) -> None:
         raise OSError(28, f"{target}: cannot save: No space left on device")
 
-    monkeypatch.setattr(store, "save", full)
+    monkeypatch.setattr(session_file, "save", full)
     async with running(path, clock) as (_app, pilot, screen):
         await pilot.press("s")
         await settle(pilot)
@@ -479,7 +479,7 @@ async def test_a_failed_save_warns_keeps_the_file_and_succeeds_on_retry(
         await settle(pilot)
         assert warning.display and path.read_bytes() == before
 
-        monkeypatch.setattr(store, "save", real_save)
+        monkeypatch.setattr(session_file, "save", real_save)
         screen.saver.retry()  # what the retry timer calls
         await settle(pilot)
         assert not warning.display
@@ -492,13 +492,13 @@ async def test_saves_happen_off_the_ui_thread(
     import threading
 
     threads: list[str] = []
-    real_save = store.save
+    real_save = session_file.save
 
     def save(target: str | Path, session: Any) -> None:
         threads.append(threading.current_thread().name)
         real_save(target, session)
 
-    monkeypatch.setattr(store, "save", save)
+    monkeypatch.setattr(session_file, "save", save)
     async with running(path, clock) as (_app, pilot, _screen):
         await pilot.press("s")
         await settle(pilot)
@@ -513,7 +513,7 @@ async def test_a_save_that_still_fails_at_quit_says_so_and_leaves_the_file(
     def broken(target: str | Path, session: object) -> None:
         raise OSError(13, f"{target}: cannot save: Permission denied")
 
-    monkeypatch.setattr(store, "save", broken)
+    monkeypatch.setattr(session_file, "save", broken)
     async with running(path, clock) as (app, pilot, _screen):
         await pilot.press("s")
         await settle(pilot)
@@ -529,7 +529,7 @@ async def test_a_save_that_still_fails_at_quit_says_so_and_leaves_the_file(
 async def test_replan_applies_only_when_confirmed_and_proposes_again(
     path: Path, clock: FakeClock
 ) -> None:
-    from sessiontui import schedule
+    from sessiontui.core import schedule
 
     async with running(path, clock) as (_app, pilot, screen):
         await pilot.press("s")
@@ -555,7 +555,7 @@ async def test_replan_applies_only_when_confirmed_and_proposes_again(
         expected = schedule.propose_replan(session, clock.now).changes
         await pilot.press("enter")
         await settle(pilot)
-        log = store.load(path).session.log
+        log = session_file.load(path).session.log
         assert [event.kind for event in log] == ["start", "replan"]
         assert log[-1].plan == expected
         assert "on time" in shown(screen, "#clock")
@@ -579,7 +579,7 @@ async def test_an_infeasible_replan_only_says_so(path: Path, clock: FakeClock) -
 
 
 def finished_copy(path: Path) -> None:
-    data = store.load(path).session.model_dump(mode="python", exclude_defaults=True)
+    data = session_file.load(path).session.model_dump(mode="python", exclude_defaults=True)
     data["log"] = [
         {"at": START, "kind": "start"},
         *({"at": START + dt.timedelta(minutes=15 * i), "kind": "next"} for i in range(1, 12)),
@@ -749,7 +749,7 @@ async def test_keys_are_remapped_by_binding_id(path: Path, clock: FakeClock) -> 
 
 
 def hostile_copy(path: Path) -> None:
-    data = store.load(path).session.model_dump(mode="python", exclude_defaults=True)
+    data = session_file.load(path).session.model_dump(mode="python", exclude_defaults=True)
     raw = " ".join(HOSTILE)
     data["title"] = raw
     data["ways_of_working"] = [{"name": h, "text": raw} for h in HOSTILE]
@@ -804,7 +804,7 @@ async def test_hostile_text_is_shown_literally_everywhere_on_the_screen(
         await pilot.pause()
         assert quits == []
         assert app.is_running
-        assert store.load(path).session.title == " ".join(HOSTILE)
+        assert session_file.load(path).session.title == " ".join(HOSTILE)
 
 
 @pytest.mark.parametrize("status", ["planned", "running", "finished"])
@@ -866,12 +866,12 @@ async def test_the_high_contrast_theme_styles_every_phase_from_theme_colours(
 
 
 def test_the_clock_line_says_when_the_plan_was_moved_to_another_day(example_path: Path) -> None:
-    from sessiontui import store
-    from sessiontui.model import Event
-    from sessiontui.schedule import run_state
-    from sessiontui.widgets.clock import clock_line
+    from sessiontui import session_file
+    from sessiontui.core.model import Event
+    from sessiontui.core.schedule import run_state
+    from sessiontui.tui.widgets.clock import clock_line
 
-    session = store.load(example_path).session
+    session = session_file.load(example_path).session
     on_the_day = dt.datetime(2023, 2, 16, 13, 2, tzinfo=dt.UTC)
     another_day = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessiontui.model import Event, Session
-from sessiontui.schedule import (
+from sessiontui.core.model import Event, Session
+from sessiontui.core.schedule import (
     FixedRisk,
     PlanIssue,
     RunState,

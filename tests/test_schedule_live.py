@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessiontui.model import Event, Session
-from sessiontui.schedule import (
+from sessiontui.core.model import Event, Session
+from sessiontui.core.schedule import (
     TIME_UP_FOR,
     Countdown,
     countdown,

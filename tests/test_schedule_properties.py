@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessiontui.model import Event, Session
-from sessiontui.schedule import RunState, planned, run_state
+from sessiontui.core.model import Event, Session
+from sessiontui.core.schedule import RunState, planned, run_state
 from workshops import REFERENCE_AGENDA, session_with
 
 LONDON = ZoneInfo("Europe/London")

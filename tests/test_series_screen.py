@@ -12,15 +12,15 @@ from textual.widgets import DataTable, Input, OptionList
 
 from pilot_helpers import START, FakeClock, settle
 from recorded import NOTE_PHRASE, recorded_example
-from sessiontui import store
-from sessiontui.app import SessionApp, make_app
-from sessiontui.model import Action, Session
-from sessiontui.screens.checkback import CheckBackScreen
-from sessiontui.screens.review import ReviewScreen
-from sessiontui.screens.run import RunScreen
-from sessiontui.screens.search import SearchScreen
-from sessiontui.screens.series import SeriesScreen
-from sessiontui.widgets.series import CommitmentTable, LatenessChart
+from sessiontui import session_file
+from sessiontui.core.model import Action, Session
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.screens.checkback import CheckBackScreen
+from sessiontui.tui.screens.review import ReviewScreen
+from sessiontui.tui.screens.run import RunScreen
+from sessiontui.tui.screens.search import SearchScreen
+from sessiontui.tui.screens.series import SeriesScreen
+from sessiontui.tui.widgets.series import CommitmentTable, LatenessChart
 
 SERIES = "Active Partners Trust Systems Leadership Workshops"
 
@@ -40,10 +40,10 @@ def series_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "sessions"
     folder.mkdir()
     base = recorded_example()
-    store.save(folder / "w1.toml", shifted(base, 0, "Workshop 1"))
-    store.save(folder / "w2.toml", shifted(base, 1, "Workshop 2", late=12))
-    store.save(folder / "w3.toml", shifted(base, 2, "Workshop 3"))
-    store.save(folder / "other.toml", base.model_copy(update={"series": "Another series"}))
+    session_file.save(folder / "w1.toml", shifted(base, 0, "Workshop 1"))
+    session_file.save(folder / "w2.toml", shifted(base, 1, "Workshop 2", late=12))
+    session_file.save(folder / "w3.toml", shifted(base, 2, "Workshop 3"))
+    session_file.save(folder / "other.toml", base.model_copy(update={"series": "Another series"}))
     (folder / "broken.toml").write_text("title = \n", encoding="utf-8")
     return folder
 
@@ -94,13 +94,13 @@ async def test_space_changes_a_status_and_saves_it_in_its_file(tmp_path: Path) -
         table.move_cursor(row=4)  # Workshop 2, Ben Clarke, open
         # Someone adds a commitment to that file meanwhile: it must survive the status change.
         path = folder / "w2.toml"
-        session = store.load(path).session
+        session = session_file.load(path).session
         extra = Action(who="Isaac Moore", what="Ring the CVS")
-        store.save(path, session.model_copy(update={"actions": [extra, *session.actions]}))
+        session_file.save(path, session.model_copy(update={"actions": [extra, *session.actions]}))
         await pilot.press("space", "space")
         await settle(pilot)
         assert cells(table, 4)[-1] == "dropped"
-        saved = store.load(path).session.actions
+        saved = session_file.load(path).session.actions
         assert [(a.who, a.status) for a in saved] == [
             ("Isaac Moore", "open"),
             ("Amira Patel", "done"),
@@ -108,7 +108,7 @@ async def test_space_changes_a_status_and_saves_it_in_its_file(tmp_path: Path) -
             ("Chloe Evans", "dropped"),
         ]
         # The other files are untouched.
-        assert store.load(folder / "w1.toml").session.actions[1].status == "open"
+        assert session_file.load(folder / "w1.toml").session.actions[1].status == "open"
 
 
 async def test_a_status_that_cannot_be_saved_is_said_on_screen(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ async def test_starting_the_next_session_brings_up_last_times_commitments(tmp_pa
     folder = tmp_path / "sessions"
     folder.mkdir()
     previous = recorded_example()
-    store.save(folder / "w2.toml", previous)
+    session_file.save(folder / "w2.toml", previous)
     plan = previous.model_copy(
         update={
             "date": dt.date(2023, 3, 21),
@@ -140,7 +140,7 @@ async def test_starting_the_next_session_brings_up_last_times_commitments(tmp_pa
         }
     )
     path = folder / "w3.toml"
-    store.save(path, plan)
+    session_file.save(path, plan)
     clock = FakeClock(dt.datetime(2023, 3, 21, 13, 0, tzinfo=dt.UTC))
     app = make_app(session_path=path, folder=folder, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -158,7 +158,7 @@ async def test_starting_the_next_session_brings_up_last_times_commitments(tmp_pa
         table.move_cursor(row=1)
         await pilot.press("space")
         await settle(pilot)
-        assert store.load(folder / "w2.toml").session.actions[1].status == "done"
+        assert session_file.load(folder / "w2.toml").session.actions[1].status == "done"
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RunScreen)
@@ -171,11 +171,11 @@ async def test_starting_the_next_session_brings_up_last_times_commitments(tmp_pa
 async def test_a_session_outside_a_series_starts_without_checking_back(tmp_path: Path) -> None:
     folder = tmp_path / "sessions"
     folder.mkdir()
-    store.save(folder / "w2.toml", recorded_example().model_copy(update={"series": None}))
+    session_file.save(folder / "w2.toml", recorded_example().model_copy(update={"series": None}))
     plan = recorded_example().model_copy(
         update={"series": None, "date": dt.date(2023, 3, 21), "log": [], "actions": []}
     )
-    store.save(folder / "w3.toml", plan)
+    session_file.save(folder / "w3.toml", plan)
     clock = FakeClock(dt.datetime(2023, 3, 21, 13, 0, tzinfo=dt.UTC))
     app = make_app(session_path=folder / "w3.toml", folder=folder, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -233,7 +233,7 @@ async def test_search_says_when_nothing_matches_and_shows_text_literally(tmp_pat
 
 
 async def test_home_opens_the_series_and_search(tmp_path: Path) -> None:
-    from sessiontui.screens.home import HomeScreen
+    from sessiontui.tui.screens.home import HomeScreen
 
     folder = series_folder(tmp_path)
     app = make_app(folder=folder, clock=FakeClock(START))

@@ -24,8 +24,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from sessiontui import serve
 from sessiontui.cli import main
+from sessiontui.web import serve
 
 TOKEN = "right-token-0123456789"
 COOKIE = serve.cookie_name(1234)
@@ -380,8 +380,8 @@ async def test_a_browser_tab_of_the_present_view_follows_the_facilitators_saves(
 ) -> None:
     import datetime as dt
 
-    from sessiontui import store
-    from sessiontui.model import Event
+    from sessiontui import session_file
+    from sessiontui.core.model import Event
 
     helper = _load_helper()
     if helper.chromium() is None:
@@ -402,7 +402,7 @@ async def test_a_browser_tab_of_the_present_view_follows_the_facilitators_saves(
             await browser.wait_for_text("STARTS AT 13:00", timeout=60)
             # The facilitator starts, moves on to the coffee trial and tells the room, with
             # markup that must reach the page as text.
-            session = store.load(path).session
+            session = session_file.load(path).session
             now = dt.datetime.now(dt.UTC)
             log = [
                 Event(at=now, kind="start"),
@@ -410,7 +410,7 @@ async def test_a_browser_tab_of_the_present_view_follows_the_facilitators_saves(
                 Event(at=now, kind="next"),
                 Event(at=now, kind="broadcast", text="Find your partner [b]now[/] \x1b[31m!"),
             ]
-            store.save(path, session.model_copy(update={"date": now.date(), "log": log}))
+            session_file.save(path, session.model_copy(update={"date": now.date(), "log": log}))
             await browser.wait_for_text("Find your partner [b]now[/] ␛[31m!", timeout=10)
             await browser.wait_for_text("Randomised Coffee Trial", timeout=10)
             await browser.wait_for_text("RUNNING", timeout=10)

@@ -19,8 +19,8 @@ import pytest
 import tomli_w
 
 from pilot_helpers import settle
-from sessiontui.app import make_app
-from sessiontui.config import UserConfig
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import make_app
 
 NOW = dt.datetime(2023, 2, 16, 11, 30, tzinfo=dt.UTC)
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)

@@ -15,8 +15,12 @@ from typing import Any, TypeVar
 
 import pytest
 
-from sessiontui import model, store
-from sessiontui.model import AgendaItem, Event, Note, Participant, Session
+from sessiontui import session_file
+from sessiontui.core import model
+from sessiontui.core.model import AgendaItem, Event, Note, Participant, Session
+from sessiontui.store import atomic as store_atomic
+from sessiontui.store import parse as store_parse
+from sessiontui.store import toml_writer as store_toml_writer
 
 T = TypeVar("T")
 
@@ -51,8 +55,8 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
 
 
 def problems(path: Path) -> list[str]:
-    with pytest.raises(store.SessionFileError) as caught:
-        store.load(path)
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.load(path)
     assert str(caught.value) == "\n".join(caught.value.problems)
     assert "Traceback" not in str(caught.value)
     assert all("\n" not in line for line in caught.value.problems)
@@ -60,8 +64,8 @@ def problems(path: Path) -> list[str]:
 
 
 def parse_problems(text: str, name: str = "sessions/x.toml") -> list[str]:
-    with pytest.raises(store.SessionFileError) as caught:
-        store.parse(text, name)
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.parse(text, name)
     return caught.value.problems
 
 
@@ -89,7 +93,7 @@ def finishes(call: Callable[[], T], unblock: Path | None = None) -> T:
 
 
 def sample(**changes: Any) -> Session:
-    session = store.parse(GOOD)
+    session = session_file.parse(GOOD)
     return session.model_copy(update=changes) if changes else session
 
 
@@ -106,7 +110,7 @@ def good(tmp_path: Path) -> Path:
 
 
 def test_a_good_file_loads(good: Path) -> None:
-    loaded = store.load(good)
+    loaded = session_file.load(good)
     assert loaded.path == good
     assert loaded.read_only is None
     assert loaded.migrated_from is None
@@ -115,7 +119,7 @@ def test_a_good_file_loads(good: Path) -> None:
 
 
 def test_load_accepts_a_string_path(good: Path) -> None:
-    assert store.load(str(good)).path == good
+    assert session_file.load(str(good)).path == good
 
 
 @pytest.mark.parametrize(
@@ -153,7 +157,7 @@ def test_toml_error_attributes_are_used_when_present(monkeypatch: pytest.MonkeyP
     def broken(text: str) -> dict[str, Any]:
         raise error
 
-    monkeypatch.setattr(store.tomllib, "loads", broken)
+    monkeypatch.setattr(store_parse.tomllib, "loads", broken)
     assert parse_problems("x") == ["sessions/x.toml:4:2: Invalid value"]
 
 
@@ -461,7 +465,7 @@ def test_permission_denied(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(store.os, "open", refuse)
+    monkeypatch.setattr(store_atomic.os, "open", refuse)
     assert problems(good) == [f"{good}: permission denied; cannot read it"]
 
 
@@ -475,7 +479,7 @@ def test_permission_denied_for_real(good: Path) -> None:
 
 
 def test_over_the_size_cap(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "MAX_BYTES", 100)
+    monkeypatch.setattr(store_parse, "MAX_BYTES", 100)
     size = good.stat().st_size
     assert problems(good) == [
         f"{good}: is {size} bytes, larger than the 100 bytes limit for a session file"
@@ -483,14 +487,14 @@ def test_over_the_size_cap(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_size_cap_message_in_megabytes(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert store.MAX_BYTES == 16 * 1024 * 1024
+    assert store_parse.MAX_BYTES == 16 * 1024 * 1024
     with good.open("ab") as f:
         f.truncate(17 * 1024 * 1024 + 300_000)
     assert problems(good) == [f"{good}: is 17.3 MB, larger than the 16 MB limit for a session file"]
 
 
 def test_session_file_error_accepts_one_line() -> None:
-    error = store.SessionFileError("x.toml: no such file")
+    error = session_file.SessionFileError("x.toml: no such file")
     assert error.problems == ["x.toml: no such file"]
     assert str(error) == "x.toml: no such file"
 
@@ -507,7 +511,7 @@ NEWER = (
 
 def test_newer_file_loads_read_only_without_its_unknown_keys(tmp_path: Path) -> None:
     path = write(tmp_path, "new.toml", NEWER)
-    loaded = store.load(path)
+    loaded = session_file.load(path)
     assert loaded.read_only == (
         f"{path}: written by a newer sessiontui (schema_version 3; this one reads up to 1);"
         " opened read-only"
@@ -524,15 +528,15 @@ def test_newer_file_still_reports_real_errors(tmp_path: Path) -> None:
 
 def test_save_refuses_to_overwrite_a_newer_file(tmp_path: Path) -> None:
     path = write(tmp_path, "new.toml", NEWER)
-    loaded = store.load(path)
-    with pytest.raises(store.SessionFileError) as caught:
-        store.save(path, loaded.session)
+    loaded = session_file.load(path)
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.save(path, loaded.session)
     assert str(caught.value) == (
         f"{path}: written by a newer sessiontui (schema_version 3; this one reads up to 1);"
         " not saving it"
     )
-    with pytest.raises(store.SessionFileError) as caught:
-        store.save(path, sample())
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.save(path, sample())
     assert str(caught.value).endswith(
         "(schema_version 3; this one reads up to 1); not overwriting it"
     )
@@ -542,14 +546,14 @@ def test_save_refuses_to_overwrite_a_newer_file(tmp_path: Path) -> None:
 
 def test_save_refuses_a_newer_file_it_cannot_even_parse(tmp_path: Path) -> None:
     path = write(tmp_path, "new.toml", NEWER + "broken = [\n")
-    with pytest.raises(store.SessionFileError, match="not overwriting it"):
-        store.save(path, sample())
+    with pytest.raises(session_file.SessionFileError, match="not overwriting it"):
+        session_file.save(path, sample())
     assert path.read_text(encoding="utf-8").endswith("broken = [\n")
 
 
 def test_save_refuses_an_old_version_session_in_memory(tmp_path: Path) -> None:
-    with pytest.raises(store.SessionFileError, match="schema_version: the session says 0"):
-        store.save(tmp_path / "x.toml", sample(schema_version=0))
+    with pytest.raises(session_file.SessionFileError, match="schema_version: the session says 0"):
+        session_file.save(tmp_path / "x.toml", sample(schema_version=0))
 
 
 @pytest.fixture
@@ -565,7 +569,7 @@ def version_two(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return data
 
     monkeypatch.setattr(model, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: room_becomes_venue})
+    monkeypatch.setattr(store_parse, "MIGRATIONS", {1: room_becomes_venue})
     return calls
 
 
@@ -574,7 +578,7 @@ OLD = GOOD.replace("end = 16:00:00", 'end = 16:00:00\nroom = "Hall 2"')
 
 def test_older_file_is_migrated_in_memory(tmp_path: Path, version_two: list[int]) -> None:
     path = write(tmp_path, "old.toml", OLD)
-    loaded = store.load(path)
+    loaded = session_file.load(path)
     assert version_two == [1]
     assert loaded.migrated_from == 1
     assert loaded.read_only is None
@@ -588,24 +592,24 @@ def test_first_save_after_migration_keeps_a_backup_once(
 ) -> None:
     path = write(tmp_path, "old.toml", OLD)
     backup = tmp_path / "old.toml.v1.bak"
-    session = store.load(path).session
-    store.save(path, session)
+    session = session_file.load(path).session
+    session_file.save(path, session)
     assert backup.read_text(encoding="utf-8") == OLD
     assert tomllib.loads(path.read_text(encoding="utf-8"))["schema_version"] == 2
     assert tomllib.loads(path.read_text(encoding="utf-8"))["venue"] == "Hall 2"
 
     session.title = "Renamed"
-    store.save(path, session)
+    session_file.save(path, session)
     assert backup.read_text(encoding="utf-8") == OLD
-    assert store.load(path).session.title == "Renamed"
-    assert store.load(path).migrated_from is None
+    assert session_file.load(path).session.title == "Renamed"
+    assert session_file.load(path).migrated_from is None
     assert temporaries(tmp_path) == []
 
 
 def test_an_existing_backup_is_never_overwritten(tmp_path: Path, version_two: list[int]) -> None:
     path = write(tmp_path, "old.toml", OLD)
     backup = write(tmp_path, "old.toml.v1.bak", "an older backup")
-    store.save(path, store.load(path).session)
+    session_file.save(path, session_file.load(path).session)
     assert backup.read_text(encoding="utf-8") == "an older backup"
 
 
@@ -613,7 +617,7 @@ def test_backup_is_made_even_when_the_file_was_not_loaded_here(
     tmp_path: Path, version_two: list[int]
 ) -> None:
     path = write(tmp_path, "old.toml", OLD)
-    store.save(path, sample(schema_version=2))
+    session_file.save(path, sample(schema_version=2))
     assert (tmp_path / "old.toml.v1.bak").read_text(encoding="utf-8") == OLD
 
 
@@ -628,8 +632,8 @@ def test_migrations_chain_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         return run
 
     monkeypatch.setattr(model, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: step("a"), 2: step("b")})
-    loaded = store.load(write(tmp_path, "x.toml", GOOD))
+    monkeypatch.setattr(store_parse, "MIGRATIONS", {1: step("a"), 2: step("b")})
+    loaded = session_file.load(write(tmp_path, "x.toml", GOOD))
     assert steps == ["a:1", "b:2"]
     assert loaded.migrated_from == 1
     assert loaded.session.schema_version == 3
@@ -637,7 +641,7 @@ def test_migrations_chain_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_missing_migration_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(model, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: lambda data: data})
+    monkeypatch.setattr(store_parse, "MIGRATIONS", {1: lambda data: data})
     path = write(tmp_path, "x.toml", GOOD)
     assert problems(path) == [
         f"{path}: schema_version: this sessiontui cannot upgrade a file from version 2"
@@ -648,7 +652,7 @@ def test_failing_migration_is_one_line(tmp_path: Path, version_two: list[int]) -
     def explode(data: dict[str, Any]) -> dict[str, Any]:
         raise KeyError("agenda")
 
-    store.MIGRATIONS[1] = explode
+    store_parse.MIGRATIONS[1] = explode
     path = write(tmp_path, "x.toml", GOOD)
     assert problems(path) == [f"{path}: could not upgrade it from schema_version 1 to 2: 'agenda'"]
 
@@ -671,7 +675,7 @@ def test_version_zero_is_not_a_version(tmp_path: Path) -> None:
 def test_saved_file_starts_with_the_header_and_reads_back(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     session = sample()
-    store.save(path, session)
+    session_file.save(path, session)
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == "#:schema ./session.schema.json"
@@ -679,19 +683,19 @@ def test_saved_file_starts_with_the_header_and_reads_back(tmp_path: Path) -> Non
     assert "facilitator_notes" in lines[1]
     assert "schema_version = 1" in lines
     assert text.endswith("\n")
-    assert store.load(path).session == session
+    assert session_file.load(path).session == session
 
 
 def test_dumps_matches_what_save_writes(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     session = sample()
-    store.save(path, session)
-    assert path.read_text(encoding="utf-8") == store.dumps(session)
-    assert store.dumps(session).startswith(store.HEADER)
+    session_file.save(path, session)
+    assert path.read_text(encoding="utf-8") == session_file.dumps(session)
+    assert session_file.dumps(session).startswith(session_file.HEADER)
 
 
 def test_defaults_are_left_out_but_schema_version_kept() -> None:
-    text = store.dumps(sample())
+    text = session_file.dumps(sample())
     data = tomllib.loads(text)
     assert data["schema_version"] == 1
     assert "warn_minutes" not in data
@@ -702,35 +706,35 @@ def test_defaults_are_left_out_but_schema_version_kept() -> None:
 
 
 def test_schema_file_is_written_beside_once(tmp_path: Path) -> None:
-    store.save(tmp_path / "x.toml", sample())
-    schema = tmp_path / store.SCHEMA_FILENAME
-    assert schema.read_text(encoding="utf-8") == store.schema_json()
+    session_file.save(tmp_path / "x.toml", sample())
+    schema = tmp_path / session_file.SCHEMA_FILENAME
+    assert schema.read_text(encoding="utf-8") == session_file.schema_json()
     schema.write_text("{}\n", encoding="utf-8")
-    store.save(tmp_path / "y.toml", sample())
+    session_file.save(tmp_path / "y.toml", sample())
     assert schema.read_text(encoding="utf-8") == "{}\n"
 
 
 def test_schema_json_is_the_model_schema() -> None:
-    text = store.schema_json()
+    text = session_file.schema_json()
     assert text.endswith("}\n")
     assert json.loads(text) == Session.model_json_schema()
 
 
 def test_invalid_session_is_not_written(good: Path) -> None:
     before = good.read_bytes()
-    session = store.load(good).session
+    session = session_file.load(good).session
     # In-place list changes bypass validate_assignment; save must still catch them.
     session.agenda.append(session.agenda[0])
-    with pytest.raises(store.SessionFileError) as caught:
-        store.save(good, session)
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.save(good, session)
     assert caught.value.problems == [f"{good}: agenda[2].id: 'welcome' is used by an earlier item"]
     assert good.read_bytes() == before
     assert temporaries(good.parent) == []
 
 
 def test_text_that_is_not_unicode_is_not_written(tmp_path: Path) -> None:
-    with pytest.raises(store.SessionFileError) as caught:
-        store.save(tmp_path / "x.toml", sample(title="half an emoji \ud83c"))
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.save(tmp_path / "x.toml", sample(title="half an emoji \ud83c"))
     assert str(caught.value) == (
         f"{tmp_path / 'x.toml'}: title: contains a lone surrogate, which cannot be saved as UTF-8"
     )
@@ -741,8 +745,10 @@ def test_text_that_is_not_unicode_is_not_written(tmp_path: Path) -> None:
 def test_dumps_of_an_invalid_session_names_it() -> None:
     session = sample()
     session.agenda.append(session.agenda[0])
-    with pytest.raises(store.SessionFileError, match=r"^<session>: agenda\[2\]\.id: 'welcome'"):
-        store.dumps(session)
+    with pytest.raises(
+        session_file.SessionFileError, match=r"^<session>: agenda\[2\]\.id: 'welcome'"
+    ):
+        session_file.dumps(session)
 
 
 def test_serialisation_failure_leaves_the_file(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -751,9 +757,9 @@ def test_serialisation_failure_leaves_the_file(good: Path, monkeypatch: pytest.M
     def broken(*args: Any, **kwargs: Any) -> str:
         raise TypeError("Object of type 'X' is not TOML serializable")
 
-    monkeypatch.setattr(store.tomli_w, "dumps", broken)
-    with pytest.raises(store.SessionFileError) as caught:
-        store.save(good, sample())
+    monkeypatch.setattr(store_toml_writer.tomli_w, "dumps", broken)
+    with pytest.raises(session_file.SessionFileError) as caught:
+        session_file.save(good, sample())
     assert str(caught.value) == (
         f"{good}: cannot be written as TOML: Object of type 'X' is not TOML serializable"
     )
@@ -769,9 +775,9 @@ def test_failing_replace_leaves_the_file_and_no_temporary(
     def no_space(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "replace", no_space)
+    monkeypatch.setattr(store_atomic.os, "replace", no_space)
     with pytest.raises(OSError) as caught:
-        store.save(good, sample(title="Changed"))
+        session_file.save(good, sample(title="Changed"))
     assert str(caught.value) == f"[Errno 28] {good}: cannot save: No space left on device"
     assert good.read_bytes() == before
     assert temporaries(good.parent) == []
@@ -785,9 +791,9 @@ def test_failing_write_leaves_the_file_and_no_temporary(
     def broken_disk(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(store.os, "fsync", broken_disk)
+    monkeypatch.setattr(store_atomic.os, "fsync", broken_disk)
     with pytest.raises(OSError, match="cannot save: Input/output error"):
-        store.save(good, sample(title="Changed"))
+        session_file.save(good, sample(title="Changed"))
     assert good.read_bytes() == before
     assert temporaries(good.parent) == []
 
@@ -796,18 +802,18 @@ def test_os_errors_keep_their_type(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def refuse(*args: Any, **kwargs: Any) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied", "/somewhere/.x.toml.123.tmp")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(store_atomic.tempfile, "mkstemp", refuse)
     path = tmp_path / "x.toml"
     with pytest.raises(PermissionError) as caught:
-        store.save(path, sample())
+        session_file.save(path, sample())
     assert str(caught.value) == f"[Errno 13] {path}: cannot save: Permission denied"
 
 
 def test_save_into_a_directory_path_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "d.toml"
     folder.mkdir()
-    with pytest.raises(store.SessionFileError, match=r"is a directory, not a session file$"):
-        store.save(folder, sample())
+    with pytest.raises(session_file.SessionFileError, match=r"is a directory, not a session file$"):
+        session_file.save(folder, sample())
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -816,8 +822,8 @@ def test_save_over_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
 
     def attempt() -> str:
-        with pytest.raises(store.SessionFileError) as caught:
-            store.save(fifo, sample())
+        with pytest.raises(session_file.SessionFileError) as caught:
+            session_file.save(fifo, sample())
         return str(caught.value)
 
     assert finishes(attempt, unblock=fifo) == f"{fifo}: is not a regular file; not overwriting it"
@@ -826,17 +832,17 @@ def test_save_over_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
 
 def test_permission_bits_are_kept(good: Path) -> None:
     good.chmod(0o640)
-    store.save(good, sample(title="Changed"))
+    session_file.save(good, sample(title="Changed"))
     assert stat.S_IMODE(good.stat().st_mode) == 0o640
     good.chmod(0o604)
-    store.save(good, sample(title="Again"))
+    session_file.save(good, sample(title="Again"))
     assert stat.S_IMODE(good.stat().st_mode) == 0o604
 
 
 def test_new_files_follow_the_umask(tmp_path: Path) -> None:
     old = os.umask(0o027)
     try:
-        store.save(tmp_path / "x.toml", sample())
+        session_file.save(tmp_path / "x.toml", sample())
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "x.toml").stat().st_mode) == 0o640
@@ -844,12 +850,12 @@ def test_new_files_follow_the_umask(tmp_path: Path) -> None:
 
 def test_lock_file_sits_beside_the_data_file(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
-    lock = store.lock_for(path)
+    lock = session_file.lock_for(path)
     assert lock.lock_file == os.path.join(os.path.realpath(tmp_path), ".x.toml.lock")
     assert lock.timeout == 10
-    store.save(path, sample())
+    session_file.save(path, sample())
     assert (tmp_path / ".x.toml.lock").exists()
-    assert store.lock_for(str(path)) is lock
+    assert session_file.lock_for(str(path)) is lock
 
 
 def test_save_waits_for_the_lock_and_gives_up_clearly(
@@ -860,7 +866,7 @@ def test_save_waits_for_the_lock_and_gives_up_clearly(
     held, done = threading.Event(), threading.Event()
 
     def holder() -> None:
-        with store.lock_for(path):
+        with session_file.lock_for(path):
             held.set()
             done.wait(30)
 
@@ -868,23 +874,23 @@ def test_save_waits_for_the_lock_and_gives_up_clearly(
     thread.start()
     try:
         assert held.wait(10)
-        monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.05)
+        monkeypatch.setattr(session_file, "LOCK_TIMEOUT", 0.05)
         with pytest.raises(TimeoutError) as caught:
-            store.save(path, sample(title="Changed"))
+            session_file.save(path, sample(title="Changed"))
     finally:
         done.set()
         thread.join(10)
     assert str(caught.value).startswith(f"{path}: another program kept the lock ")
     assert path.read_bytes() == before
-    store.save(path, sample(title="Changed"))
-    assert store.load(path).session.title == "Changed"
+    session_file.save(path, sample(title="Changed"))
+    assert session_file.load(path).session.title == "Changed"
 
 
 def test_save_works_while_the_caller_holds_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
-    with store.lock_for(path):
-        store.save(path, sample())
-    assert store.load(path).session == sample()
+    with session_file.lock_for(path):
+        session_file.save(path, sample())
+    assert session_file.load(path).session == sample()
 
 
 def test_stale_temporaries_of_a_killed_saver_are_removed(tmp_path: Path) -> None:
@@ -892,7 +898,7 @@ def test_stale_temporaries_of_a_killed_saver_are_removed(tmp_path: Path) -> None
     write(tmp_path, ".x.toml.v1.bak.abc_1234.tmp", "half a backup")
     write(tmp_path, ".other.toml.abc_1234.tmp", "another file's")
     write(tmp_path, ".x.toml.y.toml.abc_1234.tmp", "x.toml.y.toml's")
-    store.save(tmp_path / "x.toml", sample())
+    session_file.save(tmp_path / "x.toml", sample())
     assert temporaries(tmp_path) == [".other.toml.abc_1234.tmp", ".x.toml.y.toml.abc_1234.tmp"]
 
 
@@ -900,15 +906,15 @@ def test_save_through_a_symlink_writes_the_target(tmp_path: Path) -> None:
     real = write(tmp_path, "real.toml", GOOD)
     link = tmp_path / "link.toml"
     link.symlink_to(real)
-    store.save(link, sample(title="Through the link"))
+    session_file.save(link, sample(title="Through the link"))
     assert link.is_symlink()
-    assert store.load(real).session.title == "Through the link"
+    assert session_file.load(real).session.title == "Through the link"
 
 
 def test_save_creates_a_missing_folder_for_its_lock(tmp_path: Path) -> None:
     path = tmp_path / "new" / "x.toml"
-    store.save(path, sample())
-    assert store.load(path).session == sample()
+    session_file.save(path, sample())
+    assert session_file.load(path).session == sample()
 
 
 # ---------------------------------------------------------------------------- serialisation
@@ -970,57 +976,57 @@ def test_hostile_text_round_trips(text: str) -> None:
         prompts=[text, "ok"],
     )
     session = sample(title=text[:200] or "x", agenda=[item], venue=text, facilitators=[text])
-    assert store.parse(store.dumps(session)) == session
+    assert session_file.parse(session_file.dumps(session)) == session
 
 
 def test_long_and_multi_line_text_is_written_as_literal_blocks() -> None:
     session = rich_session()
-    text = store.dumps(session)
+    text = session_file.dumps(session)
     assert "text = '''\n" + "a" * 200 + "'''\n" in text
     # CR cannot go in a literal block; it stays an escaped basic string, losing nothing.
     assert 'text = "line one\\r\\nline two\\rthree\\n"' in text
-    assert store.parse(text) == session
+    assert session_file.parse(text) == session
 
 
 def test_literal_blocks_keep_tables_out_of_inline_form() -> None:
     session = sample(notes=[Note(item="pairs", text="short\nnote")])
-    text = store.dumps(session)
+    text = session_file.dumps(session)
     assert "[[notes]]\nitem = \"pairs\"\ntext = '''\nshort\nnote'''\n" in text
 
 
 def test_times_are_written_in_utc_with_z() -> None:
-    text = store.dumps(rich_session())
+    text = session_file.dumps(rich_session())
     assert "at = 2023-02-16T13:05:07.250000Z" in text
     assert "+00:00" not in text
 
 
 def test_participants_with_only_a_name_are_bare_strings() -> None:
     session = rich_session()
-    text = store.dumps(session)
+    text = session_file.dumps(session)
     data = tomllib.loads(text)
     assert data["participants"] == [
         "Ann",
         {"name": "Bob", "org": "Acme"},
         {"name": "Cy", "absent": True, "avoid": ["Ann"]},
     ]
-    assert store.parse(text) == session
+    assert session_file.parse(text) == session
 
 
 def test_replan_keys_that_are_not_bare_are_quoted() -> None:
-    text = store.dumps(rich_session())
+    text = session_file.dumps(rich_session())
     assert '"not a slug!" = 3' in text
 
 
 def test_dumps_is_stable() -> None:
-    text = store.dumps(rich_session())
-    assert store.dumps(store.parse(text)) == text
+    text = session_file.dumps(rich_session())
+    assert session_file.dumps(session_file.parse(text)) == text
 
 
 def test_save_load_round_trip_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     session = rich_session()
-    store.save(path, session)
-    assert store.load(path).session == session
+    session_file.save(path, session)
+    assert session_file.load(path).session == session
 
 
 # ---------------------------------------------------------------------------- scanning
@@ -1052,7 +1058,7 @@ def folder(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_scan_lists_sessions_newest_first_and_broken_files_last(folder: Path) -> None:
-    listings = finishes(lambda: store.scan(folder), unblock=folder / "x.toml")
+    listings = finishes(lambda: session_file.scan(folder), unblock=folder / "x.toml")
     summary = [
         (item.path.name, item.session.title if item.session else None, item.error)
         for item in listings
@@ -1075,12 +1081,12 @@ def test_scan_lists_sessions_newest_first_and_broken_files_last(folder: Path) ->
 
 
 def test_scan_of_a_missing_folder_is_empty(tmp_path: Path) -> None:
-    assert store.scan(tmp_path / "nope") == []
+    assert session_file.scan(tmp_path / "nope") == []
 
 
 def test_scan_lists_newer_files(tmp_path: Path) -> None:
     write(tmp_path, "new.toml", NEWER)
-    [listing] = store.scan(tmp_path)
+    [listing] = session_file.scan(tmp_path)
     assert listing.session is not None
     assert listing.session.schema_version == 3
     assert listing.error is None

@@ -17,7 +17,7 @@ from typing import IO
 
 import pytest
 
-from sessiontui import store
+from sessiontui import session_file
 
 pytestmark = [
     pytest.mark.subprocess,
@@ -67,7 +67,7 @@ class Output:
 
 def check_complete(path: Path) -> tuple[str, int]:
     """Load the file and check it is exactly one version some writer produced, not a mix."""
-    session = store.load(path).session
+    session = session_file.load(path).session
     tag, version = helper.version_of(session)
     assert session == helper.make_session(tag, version), f"{tag}-{version} is not intact"
     return tag, version
@@ -79,7 +79,7 @@ def temporaries(folder: Path) -> list[str]:
 
 def test_killed_saver_leaves_a_whole_version(tmp_path: Path) -> None:
     path = tmp_path / "crash.toml"
-    store.save(path, helper.make_session("k", 0))
+    session_file.save(path, helper.make_session("k", 0))
     assert path.stat().st_size > 1_000_000
     child = subprocess.Popen(
         [sys.executable, os.fspath(HELPER), "fork", os.fspath(path), "k"],
@@ -119,14 +119,14 @@ def test_killed_saver_leaves_a_whole_version(tmp_path: Path) -> None:
         child.wait(timeout=30)
     assert child.returncode == 0
     # The next save clears what the killed savers left behind.
-    store.save(path, helper.make_session("k", on_disk + 1))
+    session_file.save(path, helper.make_session("k", on_disk + 1))
     assert temporaries(tmp_path) == []
     assert check_complete(path) == ("k", on_disk + 1)
 
 
 def test_two_processes_saving_at_once_never_corrupt_the_file(tmp_path: Path) -> None:
     path = tmp_path / "shared.toml"
-    store.save(path, helper.make_session("a", 0))
+    session_file.save(path, helper.make_session("a", 0))
     count = 10
     savers = [
         subprocess.Popen(

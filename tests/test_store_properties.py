@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessiontui import store
-from sessiontui.model import (
+from sessiontui import session_file
+from sessiontui.core.model import (
     Action,
     AgendaItem,
     Event,
@@ -201,11 +201,11 @@ SETTINGS = settings(
 @SETTINGS
 @given(sessions())
 def test_parse_of_dumps_is_the_same_session(session: Session) -> None:
-    text = store.dumps(session)
-    assert store.parse(text) == session
+    text = session_file.dumps(session)
+    assert session_file.parse(text) == session
     assert text.startswith("#:schema ./session.schema.json\n# Written by sessiontui.")
     # The same session always gives the same text, so saving without a change changes nothing.
-    assert store.dumps(store.parse(text)) == text
+    assert session_file.dumps(session_file.parse(text)) == text
 
 
 @settings(SETTINGS, max_examples=25)
@@ -213,10 +213,10 @@ def test_parse_of_dumps_is_the_same_session(session: Session) -> None:
 def test_save_then_load_is_the_same_session(session: Session) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "x.toml"
-        store.save(path, session)
-        assert store.load(path).session == session
-        store.save(path, session)
-        assert store.load(path).session == session
+        session_file.save(path, session)
+        assert session_file.load(path).session == session
+        session_file.save(path, session)
+        assert session_file.load(path).session == session
 
 
 @settings(SETTINGS, max_examples=300)
@@ -241,4 +241,4 @@ def test_any_text_in_any_text_field_round_trips(text: str) -> None:
         notes=[Note(item="a", text=text, group=text)],
         log=[Event(at=dt.datetime(2023, 2, 16, 13, tzinfo=dt.UTC), kind="broadcast", text=text)],
     )
-    assert store.parse(store.dumps(session)) == session
+    assert session_file.parse(session_file.dumps(session)) == session

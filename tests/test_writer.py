@@ -18,10 +18,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sessiontui import store, writer
-from sessiontui.merge import START_MARKER
-from sessiontui.model import AgendaItem, Event, Note, Session
-from sessiontui.writer import SessionWriter, SyncedSession, describe_error, file_identity
+from sessiontui import session_file
+from sessiontui.core.merge import START_MARKER
+from sessiontui.core.model import AgendaItem, Event, Note, Session
+from sessiontui.session_file import writer
+from sessiontui.session_file.writer import (
+    SessionWriter,
+    SyncedSession,
+    describe_error,
+    file_identity,
+)
 
 WAIT = 10.0
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
@@ -44,13 +50,13 @@ def session(events: int) -> Session:
 
 
 def events_on_disk(path: Path) -> int:
-    return len(store.load(path).session.log)
+    return len(session_file.load(path).session.log)
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     target = tmp_path / "live.toml"
-    store.save(target, session(0))
+    session_file.save(target, session(0))
     return target
 
 
@@ -77,7 +83,7 @@ def test_the_submitted_copy_is_written_not_later_changes(path: Path) -> None:
 
 def test_nothing_pending_writes_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(store, "save", lambda target, version: calls.append(1))
+    monkeypatch.setattr(session_file, "save", lambda target, version: calls.append(1))
     saver = SessionWriter(path)
     saver.write_pending()
     saver.flush()
@@ -87,7 +93,7 @@ def test_nothing_pending_writes_nothing(path: Path, monkeypatch: pytest.MonkeyPa
 def test_a_slow_old_write_is_followed_by_the_newest_never_the_reverse(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_save = store.save
+    real_save = session_file.save
     written: list[int] = []
     first_started, release_first = threading.Event(), threading.Event()
 
@@ -98,7 +104,7 @@ def test_a_slow_old_write_is_followed_by_the_newest_never_the_reverse(
         real_save(target, version)
         written.append(len(version.log))
 
-    monkeypatch.setattr(store, "save", save)
+    monkeypatch.setattr(session_file, "save", save)
     saver = SessionWriter(path)
     saver.submit(session(1))
     slow = threading.Thread(target=saver.write_pending)
@@ -121,7 +127,7 @@ def test_a_slow_old_write_is_followed_by_the_newest_never_the_reverse(
 def test_many_racing_workers_only_ever_move_the_file_forward(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_save = store.save
+    real_save = session_file.save
     written: list[int] = []
     lock = threading.Lock()
 
@@ -130,7 +136,7 @@ def test_many_racing_workers_only_ever_move_the_file_forward(
         with lock:
             written.append(len(version.log))
 
-    monkeypatch.setattr(store, "save", save)
+    monkeypatch.setattr(session_file, "save", save)
     saver = SessionWriter(path)
     rng = random.Random(7)
     go = threading.Barrier(9)
@@ -163,12 +169,12 @@ def test_a_failed_write_keeps_the_version_pending_and_the_file_untouched(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = path.read_bytes()
-    real_save = store.save
+    real_save = session_file.save
 
     def full(target: str | Path, version: Session) -> None:
         raise OSError(28, f"{target}: cannot save: No space left on device")
 
-    monkeypatch.setattr(store, "save", full)
+    monkeypatch.setattr(session_file, "save", full)
     saver = SessionWriter(path)
     saver.submit(session(1))
     with pytest.raises(OSError, match="No space left"):
@@ -177,7 +183,7 @@ def test_a_failed_write_keeps_the_version_pending_and_the_file_untouched(
     assert saver.last_error is not None and "No space left on device" in saver.last_error
     assert path.read_bytes() == before
 
-    monkeypatch.setattr(store, "save", real_save)
+    monkeypatch.setattr(session_file, "save", real_save)
     saver.write_pending()
     assert not saver.pending
     assert saver.last_error is None
@@ -193,11 +199,11 @@ def test_flush_writes_now_and_raises_when_it_cannot(
     assert events_on_disk(path) == 2
 
     def broken(target: str | Path, version: Session) -> None:
-        raise store.SessionFileError(["first problem", "second problem"])
+        raise session_file.SessionFileError(["first problem", "second problem"])
 
-    monkeypatch.setattr(store, "save", broken)
+    monkeypatch.setattr(session_file, "save", broken)
     saver.submit(session(3))
-    with pytest.raises(store.SessionFileError):
+    with pytest.raises(session_file.SessionFileError):
         saver.flush()
     assert saver.last_error == "first problem"
     assert events_on_disk(path) == 2
@@ -209,7 +215,7 @@ def test_the_store_lock_held_elsewhere_is_waited_for(path: Path) -> None:
     held, release = threading.Event(), threading.Event()
 
     def holder() -> None:
-        with store.lock_for(path):
+        with session_file.lock_for(path):
             held.set()
             assert release.wait(WAIT)
 
@@ -237,7 +243,7 @@ def test_the_store_lock_held_elsewhere_is_waited_for(path: Path) -> None:
     [
         (OSError(13, "x.toml: cannot save: Permission denied"), "x.toml: cannot save: Permission"),
         (OSError("plain message"), "plain message"),
-        (store.SessionFileError(["one", "two"]), "one"),
+        (session_file.SessionFileError(["one", "two"]), "one"),
         (RuntimeError("first line\nsecond"), "first line"),
         (RuntimeError(), "RuntimeError"),
     ],
@@ -255,7 +261,7 @@ def test_the_writer_imports_no_textual() -> None:
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             names.append(node.module or "")
-    assert not [name for name in names if name.startswith(("textual", "sessiontui.app"))]
+    assert not [name for name in names if name.startswith(("textual", "sessiontui.tui.app"))]
 
 
 # ---------------------------------------------------------------------------- several instances
@@ -296,14 +302,14 @@ def group_text(session: Session, group: str) -> str:
 @pytest.fixture
 def shared(tmp_path: Path) -> Path:
     target = tmp_path / "shared.toml"
-    store.save(target, workshop())
+    session_file.save(target, workshop())
     return target
 
 
 def instance(path: Path) -> tuple[SessionWriter, SyncedSession]:
     """One running app on the file: its writer and its screen's session, as loaded."""
     saver = SessionWriter(path)
-    return saver, SyncedSession(saver.adopt(store.load(path).session))
+    return saver, SyncedSession(saver.adopt(session_file.load(path).session))
 
 
 def save(saver: SessionWriter, sync: SyncedSession, session: Session) -> tuple[str, ...]:
@@ -326,7 +332,7 @@ def test_two_instances_interleaved_lose_nothing(shared: Path) -> None:
             # Screens pick others' saves up only now and then, as a timer would.
             for saver, sync in ((facilitator, run), (note_taker, notes), (other_saver, other)):
                 assert sync.receive(saver.poll()) == ()
-    on_disk = store.load(shared).session
+    on_disk = session_file.load(shared).session
     assert [event.text for event in on_disk.log] == [f"event {step}" for step in range(12)]
     assert group_text(on_disk, "Group 1") == "\n".join(f"one {step}" for step in range(12))
     assert group_text(on_disk, "Group 2") == "\n".join(f"two {step}" for step in range(12))
@@ -338,8 +344,8 @@ def test_two_instances_interleaved_lose_nothing(shared: Path) -> None:
 def test_a_writer_that_never_merges_in_still_keeps_the_others_work(shared: Path) -> None:
     # The plain API: adopt, then submit versions that never include the other's changes.
     first, second = SessionWriter(shared), SessionWriter(shared)
-    mine = first.adopt(store.load(shared).session).session
-    theirs = second.adopt(store.load(shared).session).session
+    mine = first.adopt(session_file.load(shared).session).session
+    theirs = second.adopt(session_file.load(shared).session).session
     for step in range(5):
         mine = with_line(with_event(mine, f"first {step}", step), "Group 1", f"first {step}")
         first.submit(mine)
@@ -347,7 +353,7 @@ def test_a_writer_that_never_merges_in_still_keeps_the_others_work(shared: Path)
         theirs = with_line(theirs, "Group 2", f"second {step}")
         second.submit(theirs)
         second.write_pending()
-    on_disk = store.load(shared).session
+    on_disk = session_file.load(shared).session
     assert len(on_disk.log) == 5
     assert group_text(on_disk, "Group 1") == "\n".join(f"first {step}" for step in range(5))
     assert group_text(on_disk, "Group 2") == "\n".join(f"second {step}" for step in range(5))
@@ -357,15 +363,15 @@ def test_poll_picks_up_another_instances_save_and_is_a_stat_otherwise(
     shared: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     watcher = SessionWriter(shared)
-    watcher.adopt(store.load(shared).session, file_identity(os.stat(shared)))
+    watcher.adopt(session_file.load(shared).session, file_identity(os.stat(shared)))
     loads: list[Path] = []
-    real_load = store.load
+    real_load = session_file.load
 
-    def counting_load(target: str | Path) -> store.Loaded:
+    def counting_load(target: str | Path) -> session_file.Loaded:
         loads.append(Path(target))
         return real_load(target)
 
-    monkeypatch.setattr(store, "load", counting_load)
+    monkeypatch.setattr(session_file, "load", counting_load)
     assert watcher.poll() is None
     assert watcher.poll() is None
     assert loads == []
@@ -382,9 +388,9 @@ def test_poll_picks_up_another_instances_save_and_is_a_stat_otherwise(
 
 def test_poll_sees_a_file_saved_unchanged_as_no_change(shared: Path) -> None:
     watcher = SessionWriter(shared)
-    watcher.adopt(store.load(shared).session)  # identity unknown: the file is read once
+    watcher.adopt(session_file.load(shared).session)  # identity unknown: the file is read once
     assert watcher.poll() is None
-    store.save(shared, store.load(shared).session)
+    session_file.save(shared, session_file.load(shared).session)
     assert watcher.poll() is None
 
 
@@ -407,7 +413,7 @@ def test_a_hand_broken_file_is_never_overwritten(shared: Path) -> None:
     shared.write_bytes(broken)
     sync.change(with_event(sync.session, "while broken", 1))
     sync.submit(saver)
-    with pytest.raises(store.SessionFileError):
+    with pytest.raises(session_file.SessionFileError):
         saver.write_pending()
     assert shared.read_bytes() == broken
     assert saver.pending
@@ -419,10 +425,10 @@ def test_a_hand_broken_file_is_never_overwritten(shared: Path) -> None:
 
     # Someone fixes the file by hand, adding a note; the pending version merges into it.
     fixed = with_line(workshop(), "Group 2", "typed by hand")
-    shared.write_text(store.dumps(fixed), encoding="utf-8")
+    shared.write_text(session_file.dumps(fixed), encoding="utf-8")
     saver.write_pending()
     assert saver.last_error is None and not saver.pending
-    on_disk = store.load(shared).session
+    on_disk = session_file.load(shared).session
     assert [event.text for event in on_disk.log] == ["while broken"]
     assert group_text(on_disk, "Group 2") == "typed by hand"
     version = saver.take_outcome()
@@ -440,7 +446,7 @@ def test_the_same_note_edited_on_two_screens_keeps_both_and_says_so(shared: Path
         "Group 1's notes for Breakout (text) were edited on two screens at once;"
         " both texts are kept, marked",
     )
-    text = group_text(store.load(shared).session, "Group 1")
+    text = group_text(session_file.load(shared).session, "Group 1")
     assert "written on one" in text and "written on two" in text and START_MARKER in text
     assert group_text(two.session, "Group 1") == text
 
@@ -461,7 +467,7 @@ def test_rewriting_a_line_before_hearing_about_its_save_is_no_clash(shared: Path
     sync.submit(saver)
     saver.write_pending()
     assert sync.receive(saver.take_outcome()) == ()
-    assert group_text(store.load(shared).session, "Group 1") == "the hall"
+    assert group_text(session_file.load(shared).session, "Group 1") == "the hall"
     assert group_text(sync.session, "Group 1") == "the hall"
 
 
@@ -477,7 +483,7 @@ def test_another_save_arriving_while_ours_is_in_flight_is_no_clash(shared: Path)
     sync.submit(saver)
     saver.write_pending()
     assert sync.receive(saver.take_outcome()) == ()
-    on_disk = store.load(shared).session
+    on_disk = session_file.load(shared).session
     assert group_text(on_disk, "Group 1") == "the hall"
     assert group_text(on_disk, "Group 2") == "elsewhere"
     assert sync.session == on_disk
@@ -499,7 +505,7 @@ def test_a_poll_that_includes_our_save_is_no_clash_with_later_typing(shared: Pat
     sync.submit(saver)
     saver.write_pending()
     assert sync.receive(saver.take_outcome()) == ()
-    assert sync.session == store.load(shared).session
+    assert sync.session == session_file.load(shared).session
 
 
 def test_a_late_result_older_than_the_base_changes_nothing(shared: Path) -> None:
@@ -573,7 +579,7 @@ def test_two_screens_in_any_order_never_clash_with_themselves_or_lose_anything(
     # and appends events; saves, polls and their results happen and arrive in any order.
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "shared.toml"
-        store.save(path, workshop())
+        session_file.save(path, workshop())
         screens = [instance(path), instance(path)]
         texts = ["", ""]
         inbox: list[list[writer.DiskVersion]] = [[], []]
@@ -617,7 +623,7 @@ def test_two_screens_in_any_order_never_clash_with_themselves_or_lose_anything(
                 receive(who, version)
         for who, (saver, _) in enumerate(screens):
             receive(who, saver.poll())
-        on_disk = store.load(path).session
+        on_disk = session_file.load(path).session
         assert [group_text(on_disk, f"Group {n}") for n in (1, 2)] == texts
         assert sorted(event.text or "" for event in on_disk.log) == sorted(events)
         assert screens[0][1].session == screens[1][1].session == on_disk

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sessiontui.model import Event, Session
+from sessiontui.core.model import Event, Session
 
 DAY = dt.date(2023, 2, 16)  # GMT, so London wall-clock times are also UTC times
 

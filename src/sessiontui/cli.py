@@ -18,8 +18,8 @@ from sessiontui import __version__
 __all__ = ["main", "slugify"]
 
 if TYPE_CHECKING:
-    from sessiontui.model import Session
-    from sessiontui.store import SessionFileError
+    from sessiontui.core.model import Session
+    from sessiontui.session_file import SessionFileError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -200,13 +200,14 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from sessiontui import schedule, store
+    from sessiontui import session_file
+    from sessiontui.core import schedule
 
     failed = False
     for path in args.files:
         try:
-            loaded = store.load(path)
-        except store.SessionFileError as error:
+            loaded = session_file.load(path)
+        except session_file.SessionFileError as error:
             failed = True
             for problem in error.problems:
                 print(_terminal_safe(problem))
@@ -220,12 +221,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from sessiontui import store
-    from sessiontui.library import file_name, next_session
+    from sessiontui import session_file
+    from sessiontui.core.library import file_name, next_session
 
     try:
-        source = store.load(args.source).session
-    except store.SessionFileError as error:
+        source = session_file.load(args.source).session
+    except session_file.SessionFileError as error:
         return _fail(str(error))
 
     try:
@@ -239,8 +240,8 @@ def _new(args: argparse.Namespace) -> int:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         # create, not save: a file that appeared since the check above is never replaced.
-        store.create(output, session)
-    except store.SessionFileError as error:
+        session_file.create(output, session)
+    except session_file.SessionFileError as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{output}: {error.strerror or error}")
@@ -249,31 +250,32 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from sessiontui import store
+    from sessiontui import session_file
 
-    sys.stdout.write(store.schema_json())
+    sys.stdout.write(session_file.schema_json())
     return EXIT_OK
 
 
 def _groups(args: argparse.Namespace) -> int:
     import filelock
 
-    from sessiontui import grouping, store
+    from sessiontui import session_file
+    from sessiontui.core import grouping
     from sessiontui.display import safe_line
 
     path: Path = args.file
     # Loaded once before locking, so a missing or broken file is reported without leaving
     # a lock file beside it.
     try:
-        store.load(path)
-    except store.SessionFileError as error:
+        session_file.load(path)
+    except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     earlier = _sessions_beside(path)
     try:
-        with store.lock_for(path).acquire(timeout=store.LOCK_TIMEOUT):
+        with session_file.lock_for(path).acquire(timeout=session_file.LOCK_TIMEOUT):
             # Loaded again under the lock: a running app may have logged events since, and
             # saving the first copy would drop them.
-            loaded = store.load(path)
+            loaded = session_file.load(path)
             if loaded.read_only:
                 return _fail_line(f"{loaded.read_only}; no groups drawn")
             session = loaded.session
@@ -281,8 +283,8 @@ def _groups(args: argparse.Namespace) -> int:
             drawn = grouping.draw_groups(
                 session, args.item, size=args.size, seed=args.seed, past=past
             )
-            store.save(path, grouping.replace_groups(session, args.item, drawn))
-    except store.SessionFileError as error:
+            session_file.save(path, grouping.replace_groups(session, args.item, drawn))
+    except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     except grouping.GroupingError as error:
         return _fail_line(f"{path}: {error}")
@@ -308,10 +310,10 @@ def _groups(args: argparse.Namespace) -> int:
 
 def _sessions_beside(path: Path) -> list[Session]:
     """The readable sessions in a file's folder, for their earlier pairings; broken ones skipped."""
-    from sessiontui import store
+    from sessiontui import session_file
 
     try:
-        listings = store.scan(path.parent)
+        listings = session_file.scan(path.parent)
     except Exception:
         # Earlier pairings only make the draw better; an unreadable folder must not stop it.
         return []
@@ -344,11 +346,11 @@ def _present(args: argparse.Namespace) -> int:
 def _notes(args: argparse.Namespace) -> int:
     path: Path = args.file
     if args.item is not None:
-        from sessiontui import store
+        from sessiontui import session_file
 
         try:
-            session = store.load(path).session
-        except store.SessionFileError as error:
+            session = session_file.load(path).session
+        except session_file.SessionFileError as error:
             return _fail(str(error))
         ids = [item.id for item in session.agenda]
         if args.item not in ids:
@@ -359,7 +361,7 @@ def _notes(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     target: Path = args.target if args.target is not None else args.dir
     if target.is_dir():
-        from sessiontui.app import make_app
+        from sessiontui.tui.app import make_app
 
         make_app(folder=target, mode="review").run()
         return EXIT_OK
@@ -369,12 +371,14 @@ def _review(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import os
 
-    from sessiontui import export, store
+    from sessiontui import session_file
+    from sessiontui.minutes import export
+    from sessiontui.store import atomic
 
     path: Path = args.file
     try:
-        session = store.load(path).session
-    except store.SessionFileError as error:
+        session = session_file.load(path).session
+    except session_file.SessionFileError as error:
         # The same lines `check` prints for this file.
         return _fail(str(error))
     output: Path | None = args.output
@@ -386,7 +390,7 @@ def _export(args: argparse.Namespace) -> int:
     if output.suffix == ".toml" or (output.exists() and os.path.samefile(output, path)):
         return _fail_line(f"{output}: not writing minutes over a session file")
     try:
-        store.write_text(output, text)
+        atomic.write_text(output, text)
     except OSError as error:
         return _fail_line(error.strerror or str(error))
     print(output)
@@ -404,7 +408,8 @@ def _port_number(text: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from sessiontui import serve, store
+    from sessiontui import session_file
+    from sessiontui.web import serve
 
     path: Path = args.file
     view: str = args.view
@@ -413,8 +418,8 @@ def _serve(args: argparse.Namespace) -> int:
     # The checks `run` and `notes` make, here before any browser connects: each tab's own
     # process would otherwise only show the error in the page and end.
     try:
-        session = store.load(path).session
-    except store.SessionFileError as error:
+        session = session_file.load(path).session
+    except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     if args.item is not None:
         ids = [item.id for item in session.agenda]
@@ -438,13 +443,13 @@ def _open_session(
 ) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # No terminal to show the app in: report a bad file the way `check` does.
-        from sessiontui import store
+        from sessiontui import session_file
 
         try:
-            store.load(path)
-        except store.SessionFileError as error:
+            session_file.load(path)
+        except session_file.SessionFileError as error:
             return _fail(str(error))
-    from sessiontui.app import make_app
+    from sessiontui.tui.app import make_app
 
     # The app checks the file itself, after its first frame: checking here first would
     # import pydantic before anything is on screen. It exits with code 2 if the file is bad.
@@ -466,7 +471,7 @@ def _open_home(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     if folder.exists() and not folder.is_dir():
         return _fail(f"{folder}: is not a folder")
-    from sessiontui.app import make_app
+    from sessiontui.tui.app import make_app
 
     make_app(folder=folder).run()
     return EXIT_OK
@@ -474,7 +479,7 @@ def _open_home(args: argparse.Namespace) -> int:
 
 def slugify(title: str) -> str:
     """A file-name-safe slug of a title (`library.slugify`, imported only when used)."""
-    from sessiontui.library import slugify as library_slugify
+    from sessiontui.core.library import slugify as library_slugify
 
     return library_slugify(title)
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from sessiontui import store
-from sessiontui.model import Event, Note, Session
-from sessiontui.writer import SessionWriter, SyncedSession
+from sessiontui import session_file
+from sessiontui.core.model import Event, Note, Session
+from sessiontui.session_file.writer import SessionWriter, SyncedSession
 
 
 def add_event(session: Session, index: int) -> Session:
@@ -43,7 +43,7 @@ def add_line(session: Session, item: str, group: str, index: int) -> Session:
 def main(argv: list[str]) -> int:
     path, role, count = argv[1], argv[2], int(argv[3])
     writer = SessionWriter(path)
-    sync = SyncedSession(writer.adopt(store.load(path).session))
+    sync = SyncedSession(writer.adopt(session_file.load(path).session))
     print("ready", flush=True)
     sys.stdin.readline()
     for index in range(count):

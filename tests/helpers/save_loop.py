@@ -20,8 +20,9 @@ import sys
 import tempfile
 from typing import Any
 
-from sessiontui import store
-from sessiontui.model import AgendaItem, Note, Session
+from sessiontui import session_file
+from sessiontui.core.model import AgendaItem, Note, Session
+from sessiontui.store import atomic as store_atomic
 
 
 def say(line: str) -> None:
@@ -73,7 +74,7 @@ def version_of(session: Session) -> tuple[str, int]:
 def save_forever(path: str, tag: str, first: int, count: int | None) -> None:
     version = first
     while count is None or version < first + count:
-        store.save(path, make_session(tag, version))
+        session_file.save(path, make_session(tag, version))
         say(f"saved {version}")
         version += 1
 
@@ -86,7 +87,7 @@ def announce_writes() -> None:
         say("writing")
         return made
 
-    store.tempfile.mkstemp = mkstemp  # type: ignore[assignment]
+    store_atomic.tempfile.mkstemp = mkstemp  # type: ignore[assignment]
 
 
 def fork_workers(path: str, tag: str) -> None:

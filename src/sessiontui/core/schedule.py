@@ -1,0 +1,861 @@
+"""What the room should see: the plan's times, and the run replayed from the log at a given moment.
+
+Everything here is a pure function of the session (its plan and its append-only log) and of a
+`now` passed in by the caller, so the screen, the exporter and the tests all agree, and
+reopening a session later is simply the same log read with a later `now`. All arithmetic is
+exact `timedelta` arithmetic on UTC datetimes, so nothing drifts however long a session runs.
+
+Times
+    The session's `date` with `start`, `end` and each item's `at` are wall-clock times in the
+    session's zone (`session_zone`, or the `tz` argument). Log times and `now` are instants.
+    Results derived from the log (`actual_start`, `actual_end`, `started_at`, `finished_at`,
+    `RunState.now`) are in UTC; results derived from the plan or projected from it
+    (`planned_start`, `planned_end`, `projected_finish`, `planned_finish`, `FixedRisk` times,
+    `PlannedItem` times) are in the session zone. Durations are computed here in UTC; a caller
+    subtracting two session-zone datetimes itself gets wall-clock arithmetic from Python (an
+    hour out across a change of clocks), so convert to UTC first or use the durations given.
+
+The plan
+    A session started on another day than its `date` (a rehearsal, a rescheduled run) is
+    timed against its plan moved to the moment it really started (`plan_shift`); started on
+    the planned day, the plan stays where it is, so starting 4 minutes late is 4 min behind.
+    `plan_issues` always reads the plan as written.
+
+    Items run back to back from the session's start. An item with `at` starts at that time
+    whatever comes before it: a gap if the items before it end earlier, an overlap if they end
+    later (`plan_issues` reports both), and the items after it follow on from its end.
+
+Replaying the log
+    Events are applied in log order; the log is append-only, so its order is the truth. An
+    event whose `at` is earlier than the event before it (two laptops' clocks disagreeing
+    slightly) is treated as happening at that earlier event's time, and a `now` earlier than
+    the last event is treated as that event's time: what is in the log has happened.
+
+    start
+        The session runs and the first item not skipped in advance becomes current (if every
+        item is skipped, the session finishes at once). A second start is ignored.
+    pause / resume
+        Pause the whole session. Paused time is nobody's active time, but the wall clock goes
+        on, so the projected finish and the drift grow while paused. A pause while paused and
+        a resume while running are ignored. Controls still work while paused (the session
+        stays paused).
+    next
+        The current item is done and the next item not skipped becomes current; after the last
+        one the session finishes.
+    back
+        The current item returns to pending, keeping its active time (that time was spent),
+        and the item just before it in the agenda becomes current again and accumulates further
+        active time on top of its old. That item may have been skipped: this is how a skip is
+        undone. Back on the first item is ignored. Back after the session finished reopens the
+        item that was current at the finish (so a stray next on the last item can be undone);
+        the time between counts as paused.
+    extend
+        Adds `minutes` to the current item's budget (negative shortens); the budget never goes
+        below zero, and is clamped at each extend, so "+5" after an over-long shortening gives
+        5 minutes. `item` is ignored: an extend always concerns what the room is doing.
+    skip
+        Without `item` (or with the current item's id): the current item is skipped and the run
+        moves on as for next. With the id of a later pending item: that item is skipped in
+        advance, and start, next and skip pass over it. Skipping an item already done or
+        skipped, or an unknown id, is ignored.
+    finish
+        The current item is done and the session finishes.
+    broadcast
+        The latest text is shown; an empty text clears it.
+    replan
+        Sets the minutes of the named pending items, replacing any extends they had before.
+        Ids that are unknown or not pending are ignored.
+
+    Before start only broadcast, replan and skip-ahead apply (they change the plan, not the
+    run); after finish only broadcast and back do.
+
+Projection
+    From the current item: t = now + max(remaining, 0); then each later pending item starts at t,
+    or at its `at` if that is later, and lasts what is left of its budget (budget - active, so
+    time already spent on an item that was stepped back over is not counted twice). Before the
+    start, t begins at max(now, session start). Once finished, the projected finish is the
+    finish. The drift is the projected finish minus the planned end of the agenda's last item:
+    zero when exactly on plan, positive when behind. A fixed-time item absorbs earlier slack,
+    as in a real room where tea is at 14:30 however early the talk ends.
+
+The live screen
+    `countdown` words the current item's clock. Its phase is "warning" while 0 < remaining <=
+    `warning_at` = max(warn_minutes, warn_fraction × budget) ("2 minutes left, or 20% of the
+    item, whichever comes sooner"; the item's own settings override the session's, and the
+    budget includes extends). At zero it is "time-up" for the first five seconds of overtime,
+    so a frame at any ordinary refresh rate shows it, then "overtime". "paused" wins over all
+    of these and, the clock being derived, shows the remaining frozen. The text rounds the
+    remaining up (a fresh 10-minute item reads 10:00 and 00:00 means exactly zero) and the
+    overtime down. `crossed_zero` compares two states, so the bell rings once per crossing
+    whatever the refresh rate, and never on reopening a session already in overtime.
+
+    `propose_replan` shortens the pending items so that the projection ends by the plan's end
+    (the reference `drift` is measured from). Each fixed-time item is a wall: the items between
+    two walls are shortened so that the later wall starts on time, and those after the last
+    wall so that the session ends on time; cuts are proportional to the items' budgets, in
+    whole minutes, never below one minute. A wall that cannot start on time even so gets the
+    shortest items before it, and later segments make up what they can.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from fractions import Fraction
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sessiontui.core.model import AgendaItem, Event, Session
+
+IssueKind = Literal["overlap", "gap", "past-end", "before-start"]
+ItemState = Literal["pending", "current", "done", "skipped"]
+RunStatus = Literal["planned", "running", "paused", "finished"]
+Phase = Literal["planned", "running", "warning", "time-up", "overtime", "paused", "finished"]
+
+TIME_UP_FOR = dt.timedelta(seconds=5)
+"""How long after zero the countdown says TIME UP before it counts overtime, so a frame shows it."""
+
+_ZERO = dt.timedelta(0)
+_SECOND = dt.timedelta(seconds=1)
+_MINUTE = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedItem:
+    """One agenda item placed on the clock; the plan view and the run both start from this."""
+
+    index: int
+    item: AgendaItem
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanIssue:
+    """Something in the plan that cannot all happen as written, so the editor can say so early."""
+
+    kind: IssueKind
+    item_id: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRun:
+    """One agenda item as the log has run it, so a screen needs nothing but this to draw it."""
+
+    index: int
+    item: AgendaItem
+    state: ItemState
+    budget: dt.timedelta
+    active: dt.timedelta
+    actual_start: dt.datetime | None
+    actual_end: dt.datetime | None
+    planned_start: dt.datetime
+    planned_end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FixedRisk:
+    """A fixed-time item the run will reach late, so the facilitator can act before it happens."""
+
+    item_id: str
+    at: dt.datetime
+    projected_start: dt.datetime
+    late_by: dt.timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Where a pairing round is in its turns, so the room gets its swap cue on time."""
+
+    number: int
+    of: int
+    remaining: dt.timedelta
+
+    @property
+    def overtime(self) -> bool:
+        """Whether every planned turn has been had; the count goes on so the room still hears it."""
+        return self.number > self.of
+
+
+@dataclass(frozen=True, slots=True)
+class RunState:
+    """Everything the run screen shows at one moment, derived so it cannot disagree with the log."""
+
+    status: RunStatus
+    now: dt.datetime
+    items: list[ItemRun]
+    current: int | None
+    remaining: dt.timedelta | None
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    elapsed: dt.timedelta
+    paused_for: dt.timedelta
+    projected_finish: dt.datetime
+    planned_finish: dt.datetime
+    drift: dt.timedelta
+    broadcast: str | None
+    fixed_at_risk: list[FixedRisk]
+    turn: Turn | None
+    plan_shift: dt.timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Countdown:
+    """The current item's clock in words and numbers, so no screen shows a state by colour alone."""
+
+    phase: Phase
+    remaining: dt.timedelta
+    """Time left on the item, never below zero."""
+    overtime: dt.timedelta
+    """Time past the item's budget, zero until it runs out."""
+    budget: dt.timedelta
+    fraction: float
+    """Share of the budget used, 0 to 1, for a progress bar."""
+    text: str
+    """The clock: "12:34", "1:02:03" from an hour, "00:00" while time is up, "+03:12" after."""
+    label: str
+    """The phase as words: "WARNING: 2 min left", "TIME UP", "OVERTIME +03:12", "PAUSED"..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replan:
+    """Shorter lengths for the items still to come, so a late session can still end on time."""
+
+    changes: dict[str, int]
+    """New whole minutes by item id, only for items that change; log as Event(kind="replan")."""
+    before: dt.datetime
+    """The projected finish now (session zone)."""
+    after: dt.datetime
+    """The projected finish once the changes are applied (session zone)."""
+    feasible: bool
+    """False when even one minute per item cannot end on time; `changes` is then empty."""
+    message: str
+
+
+def session_zone(session: Session) -> tzinfo:
+    """The zone of the session's wall-clock times, so plan and clock are compared in one frame."""
+    if session.timezone is not None:
+        return ZoneInfo(session.timezone)
+    # The offset in force on the session's own day rather than today's, so a plan written in
+    # winter for a summer session still lines up on the day; a naive astimezone() asks the
+    # system's zone rules without reading the clock.
+    zone = dt.datetime.combine(session.date, session.start).astimezone().tzinfo
+    assert zone is not None  # astimezone() always attaches a zone
+    return zone
+
+
+def planned(session: Session, tz: tzinfo | None = None) -> list[PlannedItem]:
+    """Where each item falls if everything runs to time, so the plan can be read and checked.
+
+    Moved by `plan_shift` when the session was started on another day than planned.
+    """
+    zone = _zone(session, tz)
+    return [
+        PlannedItem(index, item, start.astimezone(zone), end.astimezone(zone))
+        for index, (item, (start, end)) in enumerate(
+            zip(session.agenda, _plan_utc(session, zone, plan_shift(session, zone)), strict=True)
+        )
+    ]
+
+
+def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
+    """The plan's overlaps, gaps and overruns as sentences, so they are fixed before the day."""
+    zone = _zone(session, tz)
+    start = _wall(session, session.start, zone)
+    end = _wall(session, session.end, zone)
+    times = _plan_utc(session, zone)
+    issues: list[PlanIssue] = []
+
+    def clock(moment: dt.datetime) -> str:
+        return _clock(moment, zone, session.date)
+
+    for index, item in enumerate(session.agenda):
+        if item.at is None:
+            continue
+        fixed = times[index][0]
+        before = times[index - 1][1] if index else start
+        if fixed < start:
+            issues.append(
+                PlanIssue(
+                    "before-start",
+                    item.id,
+                    f"{item.title} is fixed at {clock(fixed)}, {_span(start - fixed)} before "
+                    f"the session starts at {clock(start)}",
+                )
+            )
+        elif fixed < before:
+            issues.append(
+                PlanIssue(
+                    "overlap",
+                    item.id,
+                    f"{item.title} is fixed at {clock(fixed)} but the items before it run until "
+                    f"{clock(before)} ({_span(before - fixed)} overlap)",
+                )
+            )
+        elif fixed > before:
+            issues.append(
+                PlanIssue(
+                    "gap",
+                    item.id,
+                    f"{_span(fixed - before)} gap before {item.title} "
+                    f"({clock(before)}–{clock(fixed)})",
+                )
+            )
+    if times:
+        # The latest end rather than the last item's: with an overlap, an earlier item can
+        # run later than the last one.
+        latest = max(range(len(times)), key=lambda index: times[index][1])
+        finish = times[latest][1]
+        if finish > end:
+            issues.append(
+                PlanIssue(
+                    "past-end",
+                    session.agenda[latest].id,
+                    f"The plan runs until {clock(finish)}, {_span(finish - end)} past the end "
+                    f"at {clock(end)}",
+                )
+            )
+    return issues
+
+
+def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> RunState:
+    """The run as the log has it at `now`, so it survives restarts and all screens agree on it."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime, such as dt.datetime.now(dt.UTC)")
+    zone = _zone(session, tz)
+    shift = plan_shift(session, zone, now)
+    times = _plan_utc(session, zone, shift)
+    session_start = _wall(session, session.start, zone, shift)
+    run = _Replay(session)
+    for event in session.log:
+        run.apply(event)
+    moment = now.astimezone(dt.UTC)
+    if run.last is not None:
+        moment = max(moment, run.last)
+    run.charge(moment)
+
+    items = [
+        ItemRun(
+            index=index,
+            item=item,
+            state=run.state[index],
+            budget=run.budget[index],
+            active=run.active[index],
+            actual_start=run.first_start[index],
+            actual_end=run.last_stop[index] if run.state[index] in ("done", "skipped") else None,
+            planned_start=times[index][0].astimezone(zone),
+            planned_end=times[index][1].astimezone(zone),
+        )
+        for index, item in enumerate(session.agenda)
+    ]
+    current = run.current
+    remaining = None if current is None else run.budget[current] - run.active[current]
+    projected, risks = _project(run, times, moment, session_start, zone)
+    plan_end = times[-1][1] if times else session_start
+    elapsed = _ZERO if run.started_at is None else (run.finished_at or moment) - run.started_at
+    return RunState(
+        status=run.status,
+        now=moment,
+        items=items,
+        current=current,
+        remaining=remaining,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        elapsed=elapsed,
+        paused_for=run.paused_for,
+        projected_finish=projected.astimezone(zone),
+        planned_finish=_wall(session, session.end, zone, shift).astimezone(zone),
+        drift=projected - plan_end,
+        broadcast=run.broadcast,
+        fixed_at_risk=risks,
+        turn=_turn(session.agenda[current], run.active[current]) if current is not None else None,
+        plan_shift=shift,
+    )
+
+
+def current_before_each(session: Session) -> list[int | None]:
+    """The index of the current item just before each logged event, so a log can name it."""
+    run = _Replay(session)
+    currents: list[int | None] = []
+    for event in session.log:
+        currents.append(run.current)
+        run.apply(event)
+    return currents
+
+
+class _Replay:
+    """The run's mutable state while the log is folded; kept private so results stay immutable."""
+
+    def __init__(self, session: Session) -> None:
+        agenda = session.agenda
+        self.agenda = agenda
+        self.ids = {item.id: index for index, item in enumerate(agenda)}
+        self.state: list[ItemState] = ["pending"] * len(agenda)
+        self.budget = [dt.timedelta(minutes=item.minutes) for item in agenda]
+        self.active = [_ZERO] * len(agenda)
+        self.first_start: list[dt.datetime | None] = [None] * len(agenda)
+        self.last_stop: list[dt.datetime | None] = [None] * len(agenda)
+        self.status: RunStatus = "planned"
+        self.current: int | None = None
+        self.started_at: dt.datetime | None = None
+        self.finished_at: dt.datetime | None = None
+        # Remembered so that back after finish knows which item to reopen.
+        self.finished_on: int | None = None
+        self.paused_for = _ZERO
+        self.broadcast: str | None = None
+        self.last: dt.datetime | None = None
+        self.charged_to: dt.datetime | None = None
+
+    def apply(self, event: Event) -> None:
+        """Apply one logged event at its (clamped) time, so the fold is one pass in log order."""
+        moment = event.at if self.last is None else max(event.at, self.last)
+        self.last = moment
+        self.charge(moment)
+        kind = event.kind
+        if kind == "broadcast":
+            self.broadcast = event.text or None
+        elif self.status == "finished":
+            if kind == "back":
+                self._reopen(moment)
+        elif kind == "replan":
+            for item_id, minutes in (event.plan or {}).items():
+                index = self.ids.get(item_id)
+                if index is not None and self.state[index] == "pending":
+                    self.budget[index] = dt.timedelta(minutes=minutes)
+        elif kind == "skip" and event.item is not None and self._ahead(event.item):
+            self.state[self.ids[event.item]] = "skipped"
+        elif self.status == "planned":
+            if kind == "start":
+                self.status = "running"
+                self.started_at = moment
+                self._move_on(-1, moment)
+        else:
+            self._control(event, moment)
+
+    def charge(self, moment: dt.datetime) -> None:
+        """Give the time since the last event to the current item or to the pause, never to both."""
+        if self.charged_to is not None and self.status != "finished":
+            span = moment - self.charged_to
+            if self.status == "paused":
+                self.paused_for += span
+            elif self.current is not None:
+                self.active[self.current] += span
+        self.charged_to = moment
+
+    def _control(self, event: Event, moment: dt.datetime) -> None:
+        current = self.current
+        assert current is not None  # running or paused always has a current item
+        kind = event.kind
+        if kind == "pause" and self.status == "running":
+            self.status = "paused"
+        elif kind == "resume" and self.status == "paused":
+            self.status = "running"
+        elif kind == "next":
+            self._leave("done", moment)
+            self._move_on(current, moment)
+        elif kind == "skip":
+            # Skip of a done, skipped or unknown item: a stale click, so nothing happens.
+            if event.item is None or event.item == self.agenda[current].id:
+                self._leave("skipped", moment)
+                self._move_on(current, moment)
+        elif kind == "back" and current > 0:
+            self._leave("pending", moment)
+            self._enter(current - 1, moment)
+        elif kind == "extend":
+            self.budget[current] = max(
+                self.budget[current] + dt.timedelta(minutes=event.minutes or 0), _ZERO
+            )
+        elif kind == "finish":
+            self._leave("done", moment)
+            self._finish(current, moment)
+
+    def _ahead(self, item_id: str) -> bool:
+        index = self.ids.get(item_id)
+        return (
+            index is not None
+            and self.state[index] == "pending"
+            and (self.current is None or index > self.current)
+        )
+
+    def _move_on(self, after: int, moment: dt.datetime) -> None:
+        following = (i for i in range(after + 1, len(self.agenda)) if self.state[i] == "pending")
+        index = next(following, None)
+        if index is None:
+            self._finish(None if after < 0 else after, moment)
+        else:
+            self._enter(index, moment)
+
+    def _enter(self, index: int, moment: dt.datetime) -> None:
+        self.current = index
+        self.state[index] = "current"
+        if self.first_start[index] is None:
+            self.first_start[index] = moment
+
+    def _leave(self, state: ItemState, moment: dt.datetime) -> None:
+        assert self.current is not None
+        self.state[self.current] = state
+        self.last_stop[self.current] = moment
+        self.current = None
+
+    def _finish(self, last: int | None, moment: dt.datetime) -> None:
+        self.status = "finished"
+        self.finished_at = moment
+        self.finished_on = last
+        self.current = None
+
+    def _reopen(self, moment: dt.datetime) -> None:
+        if self.finished_on is None or self.finished_at is None:
+            return
+        self.paused_for += moment - self.finished_at
+        self.status = "running"
+        self.finished_at = None
+        self._enter(self.finished_on, moment)
+
+
+def _project(
+    run: _Replay,
+    times: list[tuple[dt.datetime, dt.datetime]],
+    now: dt.datetime,
+    session_start: dt.datetime,
+    zone: tzinfo,
+) -> tuple[dt.datetime, list[FixedRisk]]:
+    if run.finished_at is not None:
+        return run.finished_at, []
+    current = run.current
+    if current is None:
+        moment, first = max(now, session_start), 0
+    else:
+        moment = now + max(run.budget[current] - run.active[current], _ZERO)
+        first = current + 1
+    risks: list[FixedRisk] = []
+    for index in range(first, len(run.agenda)):
+        if run.state[index] != "pending":
+            continue
+        item = run.agenda[index]
+        if item.at is not None:
+            fixed = times[index][0]
+            # An item stepped back over has started already; only a first start can be late.
+            if moment > fixed and run.first_start[index] is None:
+                risks.append(
+                    FixedRisk(
+                        item.id, fixed.astimezone(zone), moment.astimezone(zone), moment - fixed
+                    )
+                )
+            moment = max(moment, fixed)
+        moment += max(run.budget[index] - run.active[index], _ZERO)
+    return moment, risks
+
+
+def _turn(item: AgendaItem, active: dt.timedelta) -> Turn | None:
+    if item.kind != "pairing" or item.turn_minutes is None:
+        return None
+    length = dt.timedelta(minutes=item.turn_minutes)
+    done, into = divmod(active, length)
+    return Turn(number=done + 1, of=item.group_size or 2, remaining=length - into)
+
+
+def _zone(session: Session, tz: tzinfo | None) -> tzinfo:
+    return tz if tz is not None else session_zone(session)
+
+
+def _wall(
+    session: Session, time: dt.time, zone: tzinfo, shift: dt.timedelta = _ZERO
+) -> dt.datetime:
+    # Arithmetic happens in UTC: Python adds and subtracts same-zone datetimes as wall-clock
+    # times, which would be out by an hour across a change of clocks.
+    return dt.datetime.combine(session.date, time, tzinfo=zone).astimezone(dt.UTC) + shift
+
+
+def plan_shift(
+    session: Session, tz: tzinfo | None = None, now: dt.datetime | None = None
+) -> dt.timedelta:
+    """How far the plan moves because the session was started on another day than its `date`.
+
+    A rehearsal, a rescheduled run or someone trying the example today would otherwise be
+    "33,000 h behind"; such a run is timed against its plan moved to when it really started.
+    A start on the planned day is never moved, so being 4 minutes late shows as 4 min behind.
+    Not started yet, and its day already past (given `now`), the plan is previewed at the same
+    times today, for the same reason.
+    """
+    zone = _zone(session, tz)
+    start = next((event.at for event in session.log if event.kind == "start"), None)
+    if start is None:
+        today = None if now is None else now.astimezone(zone).date()
+        if today is None or today <= session.date:
+            return _ZERO
+        planned_start = dt.datetime.combine(session.date, session.start, tzinfo=zone)
+        moved_start = dt.datetime.combine(today, session.start, tzinfo=zone)
+        return moved_start.astimezone(dt.UTC) - planned_start.astimezone(dt.UTC)
+    if start.astimezone(zone).date() == session.date:
+        return _ZERO
+    return start - _wall(session, session.start, zone)
+
+
+def _plan_utc(
+    session: Session, zone: tzinfo, shift: dt.timedelta = _ZERO
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    moment = _wall(session, session.start, zone, shift)
+    times: list[tuple[dt.datetime, dt.datetime]] = []
+    for item in session.agenda:
+        start = moment if item.at is None else _wall(session, item.at, zone, shift)
+        moment = start + dt.timedelta(minutes=item.minutes)
+        times.append((start, moment))
+    return times
+
+
+def _clock(moment: dt.datetime, zone: tzinfo, day: dt.date) -> str:
+    local = moment.astimezone(zone)
+    text = local.strftime("%H:%M:%S" if local.second else "%H:%M")
+    if local.date() != day:
+        text += f" ({local:%a %d %b})"
+    return text
+
+
+def _span(delta: dt.timedelta) -> str:
+    seconds = delta // dt.timedelta(seconds=1)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours} h"] if hours else []
+    if minutes or (hours and seconds):
+        parts.append(f"{minutes} min")
+    if seconds:
+        parts.append(f"{seconds} s")
+    return " ".join(parts) or "0 min"
+
+
+# ---------------------------------------------------------------------------- the live screen
+
+
+def warning_at(session: Session, item: AgendaItem, budget: dt.timedelta) -> dt.timedelta:
+    """Time left at which an item warns: whichever of its minutes and its share comes sooner."""
+    minutes = item.warn_minutes if item.warn_minutes is not None else session.warn_minutes
+    share = item.warn_fraction if item.warn_fraction is not None else session.warn_fraction
+    return max(dt.timedelta(minutes=minutes), max(budget, _ZERO) * share)
+
+
+def countdown(session: Session, state: RunState) -> Countdown:
+    """The clock of the item the room is on (or about to start), worded for the screen."""
+    if state.status == "finished":
+        return Countdown("finished", _ZERO, _ZERO, _ZERO, 1.0, _clock_text(0), "FINISHED")
+    if state.current is None:
+        # Before the start: the item start will make current, at its full length.
+        upcoming = next((run for run in state.items if run.state == "pending"), None)
+        budget = _ZERO if upcoming is None else upcoming.budget
+        text = _clock_text(_ceil_seconds(budget))
+        return Countdown("planned", budget, _ZERO, budget, 0.0, text, "NOT STARTED")
+    run = state.items[state.current]
+    left = run.budget - run.active
+    remaining, overtime = max(left, _ZERO), max(-left, _ZERO)
+    fraction = 1.0 if run.budget <= _ZERO else min(run.active / run.budget, 1.0)
+    if left > _ZERO:
+        text = _clock_text(_ceil_seconds(left))
+    elif overtime < TIME_UP_FOR:
+        text = _clock_text(0)
+    else:
+        text = "+" + _clock_text(overtime // _SECOND)
+    phase: Phase
+    if state.status == "paused":
+        phase, label = "paused", "PAUSED"
+    elif overtime >= TIME_UP_FOR:
+        phase, label = "overtime", f"OVERTIME {text}"
+    elif left <= _ZERO:
+        phase, label = "time-up", "TIME UP"
+    elif left <= warning_at(session, run.item, run.budget):
+        phase, label = "warning", f"WARNING: {_minutes_text(-(-left // _MINUTE))} left"
+    else:
+        phase, label = "running", ""
+    return Countdown(phase, remaining, overtime, run.budget, fraction, text, label)
+
+
+def crossed_zero(before: RunState, after: RunState) -> bool:
+    """Whether the current item ran out between two states, so the bell rings once per crossing."""
+    if before.current is None or after.current is None or before.current != after.current:
+        return False
+    if before.items[before.current].item.id != after.items[after.current].item.id:
+        return False
+    assert before.remaining is not None and after.remaining is not None
+    return before.remaining > _ZERO >= after.remaining
+
+
+def drift_text(drift: dt.timedelta) -> str:
+    """The drift as the room says it ("6 min behind"); under a minute either way is on time."""
+    size = abs(drift)
+    if size < _MINUTE:
+        return "on time"
+    return f"{_minutes_text(size // _MINUTE)} {'behind' if drift > _ZERO else 'ahead'}"
+
+
+def next_events_allowed(state: RunState) -> set[str]:
+    """The controls that would change the run now, so the screen can grey out the others.
+
+    Exact for start, pause, resume, next, back, extend, skip and finish (back needs an item to
+    go back to). Broadcast is always on, for a closing message after the finish too; replan
+    until the finish, as the log ignores it after.
+    """
+    if state.status == "planned":
+        return {"start", "replan", "broadcast"}
+    if state.status == "finished":
+        # Back reopens the item the session finished on; a start with nothing to run has none.
+        reopenable = any(run.actual_start is not None for run in state.items)
+        return {"back", "broadcast"} if reopenable else {"broadcast"}
+    allowed = {"next", "extend", "skip", "finish", "replan", "broadcast"}
+    allowed.add("pause" if state.status == "running" else "resume")
+    if state.current:
+        allowed.add("back")
+    return allowed
+
+
+def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> Replan:
+    """Shorten the items still to come so the session ends on time, keeping fixed times fixed.
+
+    Build the replan event from a proposal made at the same `now`: in overtime every second
+    spent deciding moves the finish on.
+    """
+    zone = _zone(session, tz)
+    state = run_state(session, now, zone)
+    before = state.projected_finish
+
+    def unchanged(feasible: bool, message: str) -> Replan:
+        return Replan({}, before, before, feasible, message)
+
+    if state.status == "finished":
+        return unchanged(state.drift <= _ZERO, "The session has finished: nothing to shorten")
+    if state.drift <= _ZERO:
+        return unchanged(True, "Already on time: nothing to shorten")
+
+    times = _plan_utc(session, zone, state.plan_shift)
+    session_start = _wall(session, session.start, zone, state.plan_shift)
+    if state.current is None:
+        moment, first = max(state.now, session_start), 0
+    else:
+        assert state.remaining is not None
+        moment, first = state.now + max(state.remaining, _ZERO), state.current + 1
+    # Same walk as the projection, so `after` is what run_state will say once it is applied.
+    changes: dict[int, int] = {}
+    late: list[tuple[ItemRun, dt.timedelta]] = []
+    segment: list[ItemRun] = []
+    for run in state.items[first:]:
+        if run.state != "pending":
+            continue
+        if run.item.at is None:
+            segment.append(run)
+            continue
+        fixed = times[run.index][0]
+        moment = _shorten(segment, moment, fixed, changes)
+        if moment > fixed and run.actual_start is None:
+            late.append((run, moment - fixed))
+        moment = max(moment, fixed) + max(run.budget - run.active, _ZERO)
+        segment = []
+    # The reference of the drift, so "on time" means the same here as on the screen.
+    target = times[-1][1] if times else session_start
+    moment = _shorten(segment, moment, target, changes)
+
+    def clock(instant: dt.datetime) -> str:
+        return _clock(instant, zone, session.date)
+
+    if moment > target:
+        return unchanged(
+            False,
+            f"Cannot finish by {clock(target)}: even at 1 min per item still to come the "
+            f"session ends at {clock(moment)}, {_span(moment - target)} late",
+        )
+    plan = {state.items[index].item.id: minutes for index, minutes in changes.items()}
+    cut = sum(state.items[index].budget // _MINUTE - minutes for index, minutes in changes.items())
+    count = f"{len(plan)} item" + ("s" if len(plan) > 1 else "")
+    message = f"Shorten {count} by {_minutes_text(cut)} in all to finish by {clock(target)}"
+    for run, by in late:
+        message += f"; {run.item.title} still starts {_span(by)} late"
+    return Replan(plan, before, moment.astimezone(zone), True, message)
+
+
+def _shorten(
+    segment: Sequence[ItemRun], entry: dt.datetime, deadline: dt.datetime, changes: dict[int, int]
+) -> dt.datetime:
+    """Fit one segment between entry and deadline, recording new minutes; returns its end."""
+    left = sum((max(run.budget - run.active, _ZERO) for run in segment), _ZERO)
+    if entry + left <= deadline:
+        return entry + left
+    # Items of a minute or less have nothing to give: every item keeps at least a minute.
+    flexible = [run for run in segment if run.budget // _MINUTE > 1]
+    rigid = left - sum((max(run.budget - run.active, _ZERO) for run in flexible), _ZERO)
+    plan = _fit(flexible, deadline - entry - rigid) or [1] * len(flexible)
+    for run, minutes in zip(flexible, plan, strict=True):
+        if dt.timedelta(minutes=minutes) != run.budget:
+            changes[run.index] = minutes
+    return entry + rigid + _cost(flexible, plan)
+
+
+def _fit(items: Sequence[ItemRun], room: dt.timedelta) -> list[int] | None:
+    """The largest proportional whole-minute lengths whose time left fits in room, or None."""
+    if _cost(items, [1] * len(items)) > room:
+        return None
+    # Time left is at least the budget less the time already spent, so no larger total fits;
+    # with nothing spent yet (the usual case) the first total tried is the answer.
+    spent = sum((run.active for run in items), _ZERO)
+    weights = [run.budget // _MINUTE for run in items]
+    for total in range(min(sum(weights), (room + spent) // _MINUTE), len(items) - 1, -1):
+        plan = _apportion(weights, total)
+        if _cost(items, plan) <= room:
+            return plan
+    raise AssertionError("one minute each was checked to fit")  # pragma: no cover
+
+
+def _cost(items: Sequence[ItemRun], plan: Sequence[int]) -> dt.timedelta:
+    return sum(
+        (
+            max(dt.timedelta(minutes=minutes) - run.active, _ZERO)
+            for run, minutes in zip(items, plan, strict=True)
+        ),
+        _ZERO,
+    )
+
+
+def _apportion(weights: Sequence[int], total: int) -> list[int]:
+    """Split total minutes in proportion to weights, at least one each, by largest remainder.
+
+    Items whose share would fall below a minute get exactly one and the rest is shared again
+    among the others, so rounding never takes an item below a minute or above its weight.
+    """
+    pinned = [False] * len(weights)
+    scale = Fraction(1)
+    while True:
+        free_weight = sum(weight for weight, pin in zip(weights, pinned, strict=True) if not pin)
+        if free_weight == 0:
+            break
+        scale = Fraction(total - sum(pinned), free_weight)
+        below = [i for i, weight in enumerate(weights) if not pinned[i] and weight * scale < 1]
+        if not below:
+            break
+        for i in below:
+            pinned[i] = True
+    shares = [
+        Fraction(1) if pin else weight * scale for weight, pin in zip(weights, pinned, strict=True)
+    ]
+    plan = [math.floor(share) for share in shares]
+    spare = total - sum(plan)
+    # Ties go to the earlier item, so the same session always gets the same proposal.
+    order = sorted(range(len(shares)), key=lambda i: (plan[i] - shares[i], i))
+    for i in order[:spare]:
+        plan[i] += 1
+    return plan
+
+
+def _ceil_seconds(delta: dt.timedelta) -> int:
+    return -(-delta // _SECOND)
+
+
+def _clock_text(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
+
+
+def _minutes_text(minutes: int) -> str:
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"

@@ -1,0 +1,398 @@
+"""The home screen: the sessions in a folder, newest first, to run, take notes, present or review.
+
+The list comes in two steps so a folder of a thousand sessions shows at once: rows from the
+folder's index and from each changed file's header first (dimmed), then, from a full read of
+the changed files, the exact rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from sessiontui.display import safe_line, user_line, user_text
+from sessiontui.tui.widgets.footer import SettledFooter
+from sessiontui.tui.widgets.listing import SessionRow, SessionTable
+
+if TYPE_CHECKING:
+    from sessiontui.core.library import Summary
+    from sessiontui.core.model import Session
+
+EXAMPLE_NAME = "2023-02-16-building-common-purpose.toml"
+
+MODES: Final = {"run": "Run", "notes": "Notes", "present": "Present", "review": "Review"}
+"""What a session can be opened as, and the word for it in the footer."""
+
+
+def relabel(bindings: BindingsMap, binding_id: str, description: str, tooltip: str) -> None:
+    """Change one binding's footer and palette words on this instance only."""
+    for key, found in bindings.key_to_bindings.items():
+        bindings.key_to_bindings[key] = [
+            dataclasses.replace(binding, description=description, tooltip=tooltip)
+            if binding.id == binding_id
+            else binding
+            for binding in found
+        ]
+
+
+class HomeScreen(Screen[None]):
+    """Lists the sessions of one folder; Enter opens the highlighted one as `open_as` says."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", tooltip="Open the highlighted session", id="home.open"),
+        Binding(
+            "r",
+            "open_as('run')",
+            "Run",
+            tooltip="Run the highlighted session: the facilitator's screen",
+            id="home.run",
+        ),
+        Binding(
+            "o",
+            "open_as('notes')",
+            "Notes",
+            tooltip="Take notes in the highlighted session",
+            id="home.notes",
+        ),
+        Binding(
+            "p",
+            "open_as('present')",
+            "Present",
+            tooltip="The shared screen for the room, of the highlighted session",
+            id="home.present",
+        ),
+        Binding(
+            "v",
+            "open_as('review')",
+            "Review",
+            tooltip="Look back at the highlighted session: planned against actual, notes",
+            id="home.review",
+        ),
+        Binding(
+            "n",
+            "new",
+            "New",
+            tooltip="Create the next session of the highlighted one's series, or a copy of it",
+            id="home.new",
+        ),
+        Binding(
+            "s",
+            "series",
+            "Series",
+            tooltip="The highlighted session's series: timing of each, every commitment",
+            id="home.series",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search notes, commitments and titles in every session here",
+            id="home.search",
+        ),
+        Binding("ctrl+r", "refresh", "Refresh", tooltip="List the folder again", id="home.refresh"),
+    ]
+
+    loading: var[bool] = var(True, init=False)
+    """True while the worker lists the folder (until every row is exact)."""
+
+    class Scanned(Message):
+        """The worker listed the folder: `exact` False for the first, quick, listing."""
+
+        def __init__(self, rows: list[SessionRow], *, exact: bool = True, serial: int = 0) -> None:
+            super().__init__()
+            self.rows = rows
+            self.exact = exact
+            self.serial = serial
+
+    class ScanFailed(Message):
+        """The folder could not be listed."""
+
+        def __init__(self, problem: str) -> None:
+            super().__init__()
+            self.problem = problem
+
+    class Created(Message):
+        """A new session file was written (path) or could not be (problem)."""
+
+        def __init__(self, path: Path | None, problem: str | None) -> None:
+            super().__init__()
+            self.path = path
+            self.problem = problem
+
+    class SourceRead(Message):
+        """The session to make the next one from was read, for the new-session dialog."""
+
+        def __init__(self, path: Path, session: Session | None, problem: str | None) -> None:
+            super().__init__()
+            self.path = path
+            self.session = session
+            self.problem = problem
+
+    def __init__(self, folder: Path, clock: Callable[[], datetime], open_as: str = "run") -> None:
+        super().__init__()
+        self.folder = folder
+        self.clock = clock
+        self.open_as = open_as if open_as in MODES else "run"
+        self._select: Path | None = None
+        """A file to put the cursor on when the next listing arrives (a session just created)."""
+        self._rows: list[SessionRow] = []
+        self._serial = 0
+        """Which listing is the latest: an older worker's rows, arriving late, are dropped."""
+        label = MODES[self.open_as]
+        relabel(
+            self._bindings,
+            "home.open",
+            f"Open: {label.lower()}",
+            f"Open the highlighted session ({label.lower()})",
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SessionTable(id="sessions", open_label=f"Open: {MODES[self.open_as].lower()}")
+        yield Static(id="detail", markup=False)
+        yield Static(id="empty", markup=False)
+        yield SettledFooter()
+
+    def on_mount(self) -> None:
+        self.title = "sessiontui"
+        self.sub_title = safe_line(str(self.folder))
+        self.query_one("#empty").display = False
+        self.query_one("#detail", Static).update(
+            user_line(f"Looking for sessions in {self.folder}…", "dim")
+        )
+
+    def on_screen_resume(self) -> None:
+        # Paint the screen first: the worker's imports would otherwise delay the first frame.
+        self.call_after_refresh(self.action_refresh)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Opening and copying need a session under the cursor; greyed out in an empty folder.
+        if action in {"open", "open_as", "new"}:
+            return self.query_one(SessionTable).highlighted is not None
+        if action == "series":
+            row = self.query_one(SessionTable).highlighted
+            return row is not None and bool(row.series)
+        return True
+
+    def action_series(self) -> None:
+        """Show the series of the highlighted session."""
+        from sessiontui.tui.screens.series import SeriesScreen
+
+        row = self.query_one(SessionTable).highlighted
+        if row is not None and row.series:
+            self.app.push_screen(SeriesScreen(self.folder, row.series, self.clock))
+
+    def action_search(self) -> None:
+        """Search every session of the folder."""
+        from sessiontui.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.folder, self.clock))
+
+    def action_refresh(self) -> None:
+        """List the folder again (in a worker)."""
+        self.loading = True
+        self._serial += 1
+        self._scan(self._serial)
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan(self, serial: int) -> None:
+        from sessiontui.store import index as folder_index
+
+        try:
+            listing = folder_index.summaries(self.folder)
+            rows = [SessionRow.of(row) for row in listing.summaries]
+            if not listing.pending:
+                self.post_message(self.Scanned(rows, serial=serial))
+                return
+            self.post_message(self.Scanned(rows, exact=False, serial=serial))
+            exact: dict[Path, Summary] = {
+                row.path: row for row in folder_index.summarise_files(listing.pending)
+            }
+        except Exception as error:  # shown on screen, never as a traceback
+            problem = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            self.post_message(self.ScanFailed(str(problem)))
+            return
+        from sessiontui.core.library import newest_first
+
+        merged = newest_first(exact.get(row.path, row) for row in listing.summaries)
+        self.post_message(self.Scanned([SessionRow.of(row) for row in merged], serial=serial))
+
+    @on(Scanned)
+    def _scanned(self, message: Scanned) -> None:
+        if message.serial != self._serial:
+            return
+        self.loading = not message.exact
+        self._rows = message.rows
+        table = self.query_one(SessionTable)
+        select = self._select
+        if select is not None and any(row.path == select for row in message.rows):
+            # Kept until a listing holds the new file: a listing begun before it was written
+            # (the one started when the dialog closed) may arrive first.
+            if message.exact:
+                self._select = None
+        else:
+            select = None
+        table.show(message.rows, select=select)
+        table.display = bool(message.rows)
+        self.query_one("#detail").display = bool(message.rows)
+        empty = self.query_one("#empty", Static)
+        empty.display = not message.rows
+        if not message.rows:
+            text = Text(end="")
+            text.append("No sessions yet in ", style="bold")
+            # Folded, not cut: a long folder path must not hide the advice below it.
+            text.append(safe_line(str(self.folder)), style="bold")
+            text.append("\n\nCreate one from an earlier session, then press Ctrl+R here:\n\n    ")
+            text.append(safe_line(f"sessiontui --dir {self.folder} new --from EARLIER.toml"))
+            text.append(
+                f"\n\nFor example, start from the bundled sessions/{EXAMPLE_NAME}, "
+                "or copy any session .toml file into the folder."
+            )
+            empty.update(text)
+        self._show_detail(table.highlighted)
+        self.refresh_bindings()
+
+    @on(ScanFailed)
+    def _scan_failed(self, message: ScanFailed) -> None:
+        self.loading = False
+        self.query_one(SessionTable).display = False
+        self.query_one("#detail").display = False
+        empty = self.query_one("#empty", Static)
+        empty.display = True
+        text = Text(end="")
+        text.append_text(user_line(f"Could not list {self.folder}", "bold"))
+        text.append("\n")
+        text.append_text(user_line(message.problem))
+        empty.update(text)
+
+    @on(SessionTable.Highlighted)
+    def _highlighted(self, message: SessionTable.Highlighted) -> None:
+        self._show_detail(message.row)
+        self.refresh_bindings()  # Series only for a session that belongs to one
+
+    def _show_detail(self, row: SessionRow | None) -> None:
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        text = Text(end="")
+        if row.error is not None:
+            text.append_text(user_line(str(row.path), "bold"))
+            text.append("\n")
+            text.append_text(user_text(row.error, "red"))
+        else:
+            text.append_text(user_line(row.title, "bold"))
+            text.append("\n")
+            text.append_text(user_line(str(row.path), "dim"))
+        detail.update(text)
+
+    @on(SessionTable.Chosen)
+    def _chosen(self, message: SessionTable.Chosen) -> None:
+        self.open_session(message.row.path, self.open_as)
+
+    def action_open(self) -> None:
+        """Open the highlighted session as the app was asked to (run, notes, present, review)."""
+        self.action_open_as(self.open_as)
+
+    def action_open_as(self, mode: str) -> None:
+        """Open the highlighted session as `mode`: run, notes, present or review."""
+        row = self.query_one(SessionTable).highlighted
+        if row is not None:
+            self.open_session(row.path, mode)
+
+    def open_session(self, path: Path, mode: str) -> None:
+        """Push the screen for one session file in one mode (also for screens opened from here)."""
+        # Each screen is imported when first opened, so the home screen starts light.
+        if mode == "notes":
+            from sessiontui.tui.screens.notes import NotesScreen
+
+            self.app.push_screen(NotesScreen(path, self.clock))
+        elif mode == "present":
+            from sessiontui.tui.screens.present import PresentScreen
+
+            self.app.push_screen(PresentScreen(path, self.clock))
+        elif mode == "review":
+            from sessiontui.tui.screens.review import ReviewScreen
+
+            self.app.push_screen(ReviewScreen(path, self.clock))
+        else:
+            from sessiontui.tui.screens.run import RunScreen
+
+            self.app.push_screen(RunScreen(path, self.clock))
+
+    # ------------------------------------------------------------------------ a new session
+
+    def action_new(self) -> None:
+        """Create the next session of the highlighted one's series, or a copy of it."""
+        row = self.query_one(SessionTable).highlighted
+        if row is None:
+            return
+        if row.error is not None:
+            self._tell(f"{row.path.name} does not load, so no session can be made from it")
+            return
+        self._read_source(row.path)
+
+    @work(thread=True, exclusive=True, group="new", exit_on_error=False)
+    def _read_source(self, path: Path) -> None:
+        from sessiontui import session_file
+
+        try:
+            session = session_file.load(path).session
+        except session_file.SessionFileError as error:
+            self.post_message(self.SourceRead(path, None, error.problems[0]))
+        else:
+            self.post_message(self.SourceRead(path, session, None))
+
+    @on(SourceRead)
+    def _source_read(self, message: SourceRead) -> None:
+        if message.session is None:
+            self._tell(message.problem or "could not be read")
+            return
+        from sessiontui.tui.screens.new_session import NewSessionScreen
+
+        source = message.session
+
+        def create(choice: tuple[dt.date, str] | None) -> None:
+            if choice is not None:
+                self._create(source, *choice)
+
+        self.app.push_screen(NewSessionScreen(source, today=self.clock().date()), create)
+
+    @work(thread=True, exclusive=True, group="new", exit_on_error=False)
+    def _create(self, source: Session, date: dt.date, title: str) -> None:
+        from sessiontui import session_file
+        from sessiontui.core import library
+
+        try:
+            session = library.next_session(source, date, title, today=self.clock().date())
+            target = self.folder / library.file_name(session.date, session.title)
+            session_file.create(target, session)
+        except (ValueError, OSError, session_file.SessionFileError) as error:
+            self.post_message(self.Created(None, str(error)))
+        else:
+            self.post_message(self.Created(target, None))
+
+    @on(Created)
+    def _created(self, message: Created) -> None:
+        if message.path is None:
+            self._tell(message.problem or "not created", title="Not created")
+            return
+        self.notify(safe_line(f"Created {message.path.name}"), title="New session", markup=False)
+        self._select = message.path
+        self.action_refresh()
+
+    def _tell(self, problem: str, *, title: str = "Cannot do that") -> None:
+        self.notify(safe_line(problem), title=title, severity="warning", markup=False)

@@ -1,0 +1,168 @@
+"""The current item's clock: its title, big digits, a progress bar, the phase in words, the turn.
+
+`countdown_view` words everything from the session and a `schedule.RunState` (pure, so the
+wording is tested without a screen); `CountdownPanel` shows a view and repaints only the parts
+that changed, so a second's tick repaints the digits and, now and then, the bar. Each phase is
+a CSS class on the panel (-planned, -running, -warning, -time-up, -overtime, -paused,
+-finished) styled from the theme in app.tcss, and is always also said in words by the label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.eta import ETA
+from textual.widgets import Digits, ProgressBar, Static
+
+from sessiontui.display import user_line
+from sessiontui.tui.widgets.agenda import kind_label, minutes_of
+
+if TYPE_CHECKING:
+    from sessiontui.core.model import Session
+    from sessiontui.core.schedule import Countdown, ItemRun, RunState, Turn
+
+PHASES: Final = ("planned", "running", "warning", "time-up", "overtime", "paused", "finished")
+
+SWAP_CUE_FOR: Final = dt.timedelta(seconds=10)
+"""How long the swap cue shows after a turn ends, in the item's own (derived) time."""
+
+_SECOND = dt.timedelta(seconds=1)
+
+
+def clock_text(delta: dt.timedelta) -> str:
+    """A short duration as "4:12" (minutes unpadded), rounded up to the second."""
+    seconds = max(-(-delta // _SECOND), 0)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes}:{seconds:02}"
+
+
+def turn_line(turn: Turn, turn_length: dt.timedelta) -> tuple[str, bool]:
+    """The pairing round's line and whether it is the swap cue (just after a turn ended)."""
+    into = turn_length - turn.remaining
+    if turn.number > 1 and into < SWAP_CUE_FOR:
+        if turn.overtime:
+            return f"TIME: all {turn.of} turns done; wrap up", True
+        return "SWAP: next person's turn", True
+    if turn.overtime:
+        return f"All {turn.of} turns done", False
+    left = clock_text(turn.remaining)
+    return f"Turn {turn.number} of {turn.of} · {left} left in this turn", False
+
+
+@dataclass(frozen=True, slots=True)
+class CountdownView:
+    """What the countdown panel shows at one moment, worded."""
+
+    phase: str
+    heading: Text
+    digits: str
+    fraction: float
+    label: str
+    turn: str
+    swap: bool
+
+
+def countdown_view(session: Session, state: RunState, count: Countdown) -> CountdownView:
+    """Word the current item's clock (the first item's before the start)."""
+    heading = Text(end="", no_wrap=True, overflow="ellipsis")
+    run: ItemRun | None
+    if state.current is not None:
+        run = state.items[state.current]
+        heading.append("▶ ", style="bold")
+    else:
+        run = next((r for r in state.items if r.state == "pending"), None)
+        if run is not None:
+            heading.append("Up first: ", style="bold")
+    turn, swap = "", False
+    if run is not None and state.status != "finished":
+        heading.append_text(user_line(run.item.title, "bold"))
+        heading.append(" · ")
+        heading.append_text(kind_label(run.item.kind))
+        heading.append(f" · {minutes_of(run.budget)} min")
+        if state.turn is not None and run.item.turn_minutes is not None:
+            turn, swap = turn_line(state.turn, dt.timedelta(minutes=run.item.turn_minutes))
+    elif state.status == "finished":
+        heading.append("Session finished", style="bold")
+    else:
+        heading.append("No agenda items", style="dim")
+    label = count.label or "RUNNING"
+    return CountdownView(count.phase, heading, count.text, count.fraction, label, turn, swap)
+
+
+class _NoEstimate(ETA):
+    """An ETA that never estimates: the countdown says the time left itself."""
+
+    def add_sample(self, time: float, progress: float) -> None:
+        return
+
+    def get_eta(self, time: float) -> int | None:
+        return None
+
+
+class CountdownBar(ProgressBar):
+    """The item's progress; repaints only when the bar visibly moves.
+
+    A plain ProgressBar re-estimates its ETA once a second and repaints even with the ETA
+    hidden; without an estimate its own timer finds nothing to change.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(total=1.0, show_percentage=False, show_eta=False, id=id)
+        self._eta = _NoEstimate()
+
+    def show(self, fraction: float) -> None:
+        """Show this share of the item used, rounded to what the bar can draw (half cells)."""
+        steps = max(self.size.width * 2, 1)
+        shown = math.floor(min(max(fraction, 0.0), 1.0) * steps) / steps
+        if shown != self.progress:
+            self.update(progress=shown)
+
+
+class CountdownPanel(Vertical):
+    """Big digits for the current item, with its title, progress, phase and turn."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.view: CountdownView | None = None
+        self._title = Static(id="item-title", markup=False)
+        self._digits = Digits("", id="digits")
+        self._bar = CountdownBar(id="progress")
+        self._phase = Static(id="phase", markup=False)
+        self._turn = Static(id="turn", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield self._title
+        with Center(id="digits-row"):
+            yield self._digits
+        with Horizontal(id="progress-row"):
+            yield self._bar
+            yield self._phase
+        yield self._turn
+
+    def show(self, view: CountdownView) -> None:
+        """Show this view, touching only the parts that changed."""
+        old, self.view = self.view, view
+        if old is None or old.phase != view.phase:
+            for phase in PHASES:
+                self.set_class(phase == view.phase, f"-{phase}")
+        # The one-line parts have fixed heights: only a label changing width needs a layout.
+        if old is None or old.heading != view.heading:
+            self._title.update(view.heading, layout=False)
+        if old is None or old.digits != view.digits:
+            self._digits.update(view.digits)
+        if old is None or old.fraction != view.fraction:
+            self._bar.show(view.fraction)
+        if old is None or old.label != view.label:
+            resized = old is None or len(old.label) != len(view.label)
+            self._phase.update(Text(view.label, end=""), layout=resized)
+        if old is None or (old.turn, old.swap) != (view.turn, view.swap):
+            turn = self._turn
+            turn.display = bool(view.turn)
+            turn.set_class(view.swap, "-swap")
+            turn.update(Text(view.turn, end=""), layout=False)

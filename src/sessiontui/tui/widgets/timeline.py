@@ -1,0 +1,452 @@
+"""The review's timing: planned against actual as a chart and as a table, and the log in words.
+
+`timeline_lines` draws the chart as one rich `Text` per line for a given width, and
+`timing_cells` words one row of the table; both are pure, so the tests read them without a
+screen. `TimelineChart` draws the lines in `render()`, so a resize redraws it to the new width.
+An overrun is in the error colour and also carries its "+4" in text, and a skipped item says
+"skipped", so the chart reads on a monochrome terminal too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from rich.style import Style
+from rich.text import Text
+from textual.events import Resize
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from sessiontui.core.review import (
+    clock_text,
+    difference_text,
+    lateness_text,
+    minutes_text,
+    span_text,
+)
+from sessiontui.display import user_line
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.visual import VisualType
+
+    from sessiontui.core.review import ItemTiming, Timing
+
+    _Column = Callable[[dt.datetime], int]
+    _Bar = Callable[[dt.datetime, dt.datetime], tuple[int, int]]
+
+PLAN_CELL: Final = "░"
+ACTUAL_CELL: Final = "█"
+OVER_CELL: Final = "▓"
+"""The three bar cells differ in shape as well as colour, so the chart reads without colour."""
+
+_MINUTE: Final = dt.timedelta(minutes=1)
+_STEPS: Final = (5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440)
+"""Minutes between the axis's time labels: the smallest that leaves room for each label."""
+_MARK_WIDTH: Final = 9
+"""Room after the latest bar for its mark ("+12 min", "skipped")."""
+
+
+# ---------------------------------------------------------------------------- the summary
+
+
+def summary_parts(timing: Timing) -> list[str]:
+    """How the run went, in parts: "Finished", "started 13:02, 2 min late", "paused 3 min"."""
+    if timing.state == "planned" or timing.started_at is None:
+        planned = f"{clock_text(timing.planned_start)}–{clock_text(timing.planned_end)}"
+        return ["Not run yet", f"planned {planned}"]
+    parts = ["Finished" if timing.state == "finished" else "Not finished"]
+    parts.append(
+        f"started {clock_text(timing.started_at)}, "
+        + lateness_text(timing.start_late, what="").strip()
+    )
+    if timing.finished_at is not None:
+        parts.append(
+            f"finished {clock_text(timing.finished_at)}, "
+            + lateness_text(timing.drift, what="").strip()
+        )
+    if timing.paused_for >= dt.timedelta(seconds=1):
+        parts.append(f"paused {span_text(timing.paused_for)}")
+    return parts
+
+
+def summary_line(timing: Timing) -> str:
+    """ "Finished · started 13:02, 2 min late · finished 15:59, 1 min early · paused 3 min"."""
+    return " · ".join(summary_parts(timing))
+
+
+class SummaryLine(Widget):
+    """The summary on one line, or broken between its parts when the screen is narrow."""
+
+    DEFAULT_CSS = """
+    SummaryLine {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.parts: list[str] = []
+
+    def show(self, parts: list[str]) -> None:
+        """Show these parts (an empty list shows nothing)."""
+        self.parts = parts
+        self.refresh(layout=True)
+
+    def lines(self, width: int) -> list[str]:
+        """The parts joined by " · ", a new line wherever the next part would not fit."""
+        lines: list[str] = []
+        for part in self.parts:
+            if lines and len(lines[-1]) + 3 + len(part) <= width:
+                lines[-1] += f" · {part}"
+            else:
+                lines.append(part)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> VisualType:
+        text = "\n".join(self.lines(self.content_region.width))
+        return Text(text, end="", no_wrap=True, overflow="ellipsis")
+
+
+# ---------------------------------------------------------------------------- the chart
+
+
+@dataclass(frozen=True, slots=True)
+class ChartStyles:
+    """The styles of the chart's parts (the widget fills them from the theme)."""
+
+    plan: Style | str = "dim"
+    actual: Style | str = "bold"
+    over: Style | str = "bold"
+    axis: Style | str = "dim"
+    skipped: Style | str = "italic dim"
+
+
+def _ends(row: ItemTiming) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the item really ran, wall clock; None when it never ran (or was skipped)."""
+    if row.actual_start is None or row.state == "skipped":
+        return None
+    end = row.actual_end
+    if end is None:
+        # Still current when the log stops: as far as its active time went.
+        end = row.actual_start + (row.actual or dt.timedelta(0))
+    return row.actual_start, max(end, row.actual_start)
+
+
+def _step(span: dt.timedelta, columns: int) -> int:
+    per_column = span / _MINUTE / max(1, columns)
+    for step in _STEPS:
+        if step / per_column >= 7:
+            return step
+    return _STEPS[-1]
+
+
+def timeline_lines(timing: Timing, width: int, styles: ChartStyles | None = None) -> list[Text]:
+    """The chart, one `Text` per line, `width` cells wide (wider only when `width` is tiny).
+
+    A legend, a time axis scaled to the width from the earliest start to the latest end, then
+    two lines per item: its title and the plan bar, then what happened and the actual bar,
+    whose part beyond the plan is drawn in the over style and marked "+4".
+    """
+    styles = styles or ChartStyles()
+    lines: list[Text] = []
+    legend = Text(no_wrap=True, overflow="crop", end="")
+    legend.append(PLAN_CELL * 2, styles.plan)
+    legend.append(" planned  ")
+    legend.append(ACTUAL_CELL * 2, styles.actual)
+    legend.append(" actual  ")
+    legend.append(OVER_CELL * 2, styles.over)
+    legend.append(" over the plan (+min)")
+    lines.append(legend)
+    if not timing.items:
+        lines.append(Text("No agenda items.", style="dim", end=""))
+        return lines
+    label_width = min(30, max(12, width // 4))
+    columns = max(4, width - label_width - 1 - _MARK_WIDTH)
+    ranges = [(row.planned_start, row.planned_end) for row in timing.items]
+    ranges += [ends for row in timing.items if (ends := _ends(row)) is not None]
+    first = min(start for start, _ in ranges)
+    last = max(end for _, end in ranges)
+    span = max(last - first, _MINUTE)
+
+    def column(moment: dt.datetime) -> int:
+        return max(0, min(columns, round((moment - first) / span * columns)))
+
+    def bar(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
+        left = column(start)
+        return left, max(left + (1 if end > start else 0), column(end))
+
+    lines.extend(_axis(first, last, columns, label_width=label_width, column=column, styles=styles))
+    for row in timing.items:
+        title = Text(no_wrap=True, overflow="crop", end="")
+        label = user_line(row.item.title)
+        label.truncate(label_width, overflow="ellipsis", pad=True)
+        title.append_text(label)
+        title.append(" ")
+        left, right = bar(row.planned_start, row.planned_end)
+        title.append(" " * left)
+        title.append(PLAN_CELL * (right - left), styles.plan)
+        lines.append(title)
+        lines.append(_actual_line(row, label_width, column, bar, styles))
+    return lines
+
+
+def _axis(
+    first: dt.datetime,
+    last: dt.datetime,
+    columns: int,
+    *,
+    label_width: int,
+    column: _Column,
+    styles: ChartStyles,
+) -> list[Text]:
+    step = _step(last - first, columns)
+    tick = first.replace(second=0, microsecond=0)
+    past = (tick.hour * 60 + tick.minute) % step
+    if past or tick < first:
+        tick += dt.timedelta(minutes=step - past)
+    labels = [" "] * (columns + 6)
+    rule = ["─"] * (columns + 1)
+    free_from = 0
+    while tick <= last:
+        at = column(tick)
+        rule[at] = "┬"
+        if at >= free_from:
+            for offset, char in enumerate(clock_text(tick)):
+                labels[at + offset] = char
+            free_from = at + 6
+        tick += dt.timedelta(minutes=step)
+    pad = " " * (label_width + 1)
+    return [
+        Text(pad + "".join(labels).rstrip(), style=styles.axis, no_wrap=True, end=""),
+        Text(pad + "".join(rule), style=styles.axis, no_wrap=True, end=""),
+    ]
+
+
+def _actual_line(
+    row: ItemTiming, label_width: int, column: _Column, bar: _Bar, styles: ChartStyles
+) -> Text:
+    line = Text(no_wrap=True, overflow="crop", end="")
+    ends = _ends(row)
+    said = minutes_text(row.planned)
+    if ends is not None:
+        said += f" → {minutes_text(row.actual)}"
+    label = Text(f"  {said}", style="dim")
+    if row.state == "skipped":
+        label = Text("  skipped", style=styles.skipped)
+    label.truncate(label_width, overflow="ellipsis", pad=True)
+    line.append_text(label)
+    line.append(" ")
+    if ends is None:
+        left = column(row.planned_start)
+        line.append(" " * left)
+        if row.state == "skipped":
+            line.append("skipped", styles.skipped)
+        return line
+    start, end = ends
+    left, right = bar(start, end)
+    over = row.duration_difference if row.overran else None
+    over_from = right
+    if over is not None:
+        # The last `over` minutes of the bar are beyond the plan (pauses are inside it).
+        over_from = max(left, min(right, column(end - over)))
+        if over_from == right and right > left:
+            over_from = right - 1
+    line.append(" " * left)
+    line.append(ACTUAL_CELL * (over_from - left), styles.actual)
+    line.append(OVER_CELL * (right - over_from), styles.over)
+    difference = row.duration_difference
+    if over is not None:
+        line.append(f" +{round(over / _MINUTE)}", styles.over)
+    elif difference is not None and difference <= -_MINUTE and row.state != "current":
+        line.append(f" −{round(-difference / _MINUTE)}", styles.plan)
+    if row.state == "current":
+        line.append(" running", styles.plan)
+    return line
+
+
+class TimelineChart(Widget):
+    """Planned against actual, a pair of bars per agenda item on one time axis."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--plan",
+        "timeline--actual",
+        "timeline--over",
+        "timeline--axis",
+        "timeline--skipped",
+    }
+
+    DEFAULT_CSS = """
+    TimelineChart {
+        height: auto;
+    }
+    TimelineChart > .timeline--plan { color: $text-muted; }
+    TimelineChart > .timeline--actual { color: $accent; }
+    TimelineChart > .timeline--over { color: $error; text-style: bold; }
+    TimelineChart > .timeline--axis { color: $text-muted; }
+    TimelineChart > .timeline--skipped { color: $text-muted; text-style: italic; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.timing: Timing | None = None
+
+    def show(self, timing: Timing) -> None:
+        """Draw this timing (its height follows the number of items)."""
+        self.timing = timing
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.timing is None:
+            return 0
+        return 3 + 2 * len(self.timing.items) if self.timing.items else 2
+
+    def render(self) -> VisualType:
+        if self.timing is None:
+            return ""
+        styles = ChartStyles(
+            plan=self.get_component_rich_style("timeline--plan"),
+            actual=self.get_component_rich_style("timeline--actual"),
+            over=self.get_component_rich_style("timeline--over"),
+            axis=self.get_component_rich_style("timeline--axis"),
+            skipped=self.get_component_rich_style("timeline--skipped"),
+        )
+        lines = timeline_lines(self.timing, self.content_region.width, styles)
+        return Text("\n", end="", no_wrap=True, overflow="crop").join(lines)
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+COLUMNS: Final[dict[str, tuple[str, int]]] = {
+    "item": ("Item", 0),
+    "planned": ("Planned", 7),
+    "started": ("Started", 7),
+    "late": ("Late", 7),
+    "plan": ("Plan", 7),
+    "took": ("Took", 7),
+    "difference": ("Diff", 7),
+    "flag": ("", 11),
+}
+"""Heading and width of each column (0: the width left over)."""
+
+NARROW: Final = ("item", "planned", "started", "plan", "took", "difference", "flag")
+"""Under `WIDE_FROM` cells the start's lateness goes: the chart shows it."""
+WIDE_FROM: Final = 100
+
+
+def flag_text(row: ItemTiming, *, ran: bool) -> Text:
+    """What stands out about an item, in a word: overran, skipped, running, not reached."""
+    if row.state == "skipped":
+        return Text("skipped", style="italic", end="")
+    if row.overran:
+        return Text("⚠ overran", style="bold", end="")
+    if row.state == "current":
+        return Text("running", end="")
+    if ran and row.actual_start is None:
+        return Text("not reached", style="dim", end="")
+    return Text("", end="")
+
+
+def timing_cells(row: ItemTiming, *, ran: bool = True) -> dict[str, Text]:
+    """One item's cells: planned and actual start and length, and how they differ.
+
+    `ran` is whether the session started at all: a plan-only session says nothing is missing.
+    """
+    reached = row.actual_start is not None and row.state != "skipped"
+    dim = "dim" if row.state == "skipped" else ""
+    over = "bold" if row.overran else ""
+    return {
+        "item": user_line(row.item.title, dim),
+        "planned": Text(clock_text(row.planned_start), end=""),
+        "started": Text(clock_text(row.actual_start) if reached else "—", end=""),
+        "late": Text(difference_text(row.start_difference) if reached else "—", end=""),
+        "plan": Text(minutes_text(row.planned), justify="right", end=""),
+        "took": Text(minutes_text(row.actual) if reached else "—", justify="right", end=""),
+        "difference": Text(
+            difference_text(row.duration_difference) if reached else "—", style=over, end=""
+        ),
+        "flag": flag_text(row, ran=ran),
+    }
+
+
+class TimingTable(DataTable[Text]):
+    """Each item's planned and actual start and length, and the difference; read-only."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="none", zebra_stripes=True, show_cursor=False)
+        # Nothing to pick: arrows scroll the page around it instead.
+        self.can_focus = False
+        self.timing: Timing | None = None
+        self._layout: tuple[tuple[str, ...], int] = ((), 0)
+
+    def show(self, timing: Timing) -> None:
+        """Fill the table with this timing."""
+        self.timing = timing
+        self._rebuild()
+
+    def _layout_for(self, width: int) -> tuple[tuple[str, ...], int]:
+        names = tuple(COLUMNS) if width >= WIDE_FROM else NARROW
+        # Each column has a cell of padding either side; the scrollbar may take two more.
+        fixed = sum(COLUMNS[name][1] + 2 for name in names if name != "item")
+        return names, max(12, width - fixed - 4)
+
+    def _rebuild(self) -> None:
+        timing = self.timing
+        if timing is None:
+            return
+        width = self.size.width or self.app.size.width
+        self._layout = names, title_width = self._layout_for(width)
+        self.clear(columns=True)
+        for name in names:
+            heading, column_width = COLUMNS[name]
+            self.add_column(heading, width=column_width or title_width, key=name)
+        ran = timing.state != "planned"
+        for row in timing.items:
+            cells = timing_cells(row, ran=ran)
+            cells["item"].truncate(title_width, overflow="ellipsis")
+            self.add_row(*(cells[name] for name in names), key=row.item.id)
+
+    def on_resize(self, event: Resize) -> None:
+        if self._layout_for(event.size.width) != self._layout:
+            self._rebuild()
+
+
+# ---------------------------------------------------------------------------- the log
+
+
+def log_text(timing: Timing) -> Text:
+    """The start, the pauses, extends, skips, replans and broadcasts, and the finish, by time."""
+    if timing.state == "planned":
+        return Text("Not run yet: nothing in the log.", style="dim", end="")
+    entries: list[tuple[dt.datetime, Text]] = []
+    if timing.started_at is not None:
+        started = lateness_text(timing.start_late, what="Started")
+        entries.append((timing.started_at, Text(started, end="")))
+    entries.extend((line.at, user_line(line.text)) for line in timing.log)
+    if timing.finished_at is not None:
+        finished = lateness_text(timing.drift, what="Finished")
+        entries.append((timing.finished_at, Text(finished, end="")))
+    entries.sort(key=lambda entry: entry[0])
+    text = Text(end="")
+    for index, (at, said) in enumerate(entries):
+        if index:
+            text.append("\n")
+        text.append(f"{clock_text(at)}  ", style="bold")
+        text.append_text(said)
+    return text
+
+
+class LogView(Static):
+    """The log of the run in words, one event a line with its time."""
+
+    def show(self, timing: Timing) -> None:
+        """Show this timing's log."""
+        self.update(log_text(timing))

@@ -1,0 +1,1 @@
+"""Serving the session to web browsers."""
