@@ -6,8 +6,21 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 EXAMPLE = REPO / "sessions" / "2023-02-16-building-common-purpose.toml"
+
+
+LAYERS = ("core", "store", "minutes", "tui", "snapshots", "process")
+"""Test folders, each a marker of the same name: `pytest -m "core or store"` is the fast run."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's layer, so a run can pick layers by marker."""
+    for item in items:
+        relative = Path(item.path).resolve().relative_to(HERE)
+        if len(relative.parts) > 1 and relative.parts[0] in LAYERS:
+            item.add_marker(getattr(pytest.mark, relative.parts[0]))
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Exported minutes: golden files of the recorded and the plan-only workshop, and the command line.
 
 The golden files are what a facilitator would send; any change to them is a change to the
-minutes and must be looked at. `UPDATE_GOLDEN=1 pytest tests/test_export.py` rewrites them.
+minutes and must be looked at. `UPDATE_GOLDEN=1 pytest tests/minutes/test_export.py` rewrites them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def assert_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/NAME, or rewrite it when UPDATE_GOLDEN=1."""
+    """Compare with tests/minutes/golden/NAME, or rewrite it when UPDATE_GOLDEN=1."""
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.mkdir(exist_ok=True)
@@ -37,12 +37,12 @@ def assert_golden(name: str, text: str) -> None:
             difflib.unified_diff(
                 expected.splitlines(keepends=True),
                 text.splitlines(keepends=True),
-                f"tests/golden/{name}",
+                f"tests/minutes/golden/{name}",
                 "exported now",
             )
         )
         pytest.fail(
-            f"the minutes differ from tests/golden/{name} "
+            f"the minutes differ from tests/minutes/golden/{name} "
             f"(UPDATE_GOLDEN=1 rewrites it once the change is intended):\n{diff}",
             pytrace=False,
         )

@@ -24,7 +24,7 @@ pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL"),
 ]
 
-HELPER = Path(__file__).resolve().parent / "helpers" / "save_loop.py"
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "save_loop.py"
 
 
 def load_helper() -> ModuleType:

@@ -30,7 +30,7 @@ pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and a pseudo-terminal"),
 ]
 
-HELPER = Path(__file__).resolve().parent / "helpers" / "terminal.py"
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "terminal.py"
 ITEM, GROUP = "coffee-trial", "Group 1"
 CTRL_Q = b"\x11"
 NOTES_AREA = "─ Notes ─"

@@ -21,7 +21,7 @@ from recorded import NOTE_PHRASE, recorded_example
 from sessiontui.minutes import export
 from sessiontui.store import atomic
 
-HELPER = Path(__file__).resolve().parent / "helpers" / "headless_chromium.py"
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "headless_chromium.py"
 SCREENSHOTS = Path("/tmp")
 
 # Everything the test asks the page, in one expression, so a failure shows the whole picture.

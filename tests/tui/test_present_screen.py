@@ -422,7 +422,7 @@ async def test_the_run_screens_t_key_records_a_broadcast_and_an_empty_one_clears
 
 
 def _terminal_helper() -> Any:
-    helper = Path(__file__).resolve().parent / "helpers" / "terminal.py"
+    helper = Path(__file__).resolve().parent.parent / "helpers" / "terminal.py"
     spec = importlib.util.spec_from_file_location("terminal", helper)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -21,7 +21,7 @@ from sessiontui.core.merge import START_MARKER
 
 pytestmark = pytest.mark.subprocess
 
-HELPER = Path(__file__).resolve().parent / "helpers" / "concurrent_saver.py"
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "concurrent_saver.py"
 SAVES = 150
 """Saves per instance: enough to interleave hundreds of times, few enough for a slow machine."""
 DEADLINE = 120.0

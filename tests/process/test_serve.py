@@ -29,7 +29,7 @@ from sessiontui.web import serve
 
 TOKEN = "right-token-0123456789"
 COOKIE = serve.cookie_name(1234)
-HELPER = Path(__file__).resolve().parent / "helpers" / "headless_chromium.py"
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "headless_chromium.py"
 SESSION_TITLE = "Workshop 2: Building common understanding and common purpose"
 
 
