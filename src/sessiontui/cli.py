@@ -18,7 +18,7 @@ from sessiontui import __version__
 __all__ = ["main", "slugify"]
 
 if TYPE_CHECKING:
-    from sessiontui.core.model import Session
+    from sessiontui.core.model import Group, Session
     from sessiontui.session_file import SessionFileError
 
 EXIT_OK = 0
@@ -206,7 +206,7 @@ def _check(args: argparse.Namespace) -> int:
     failed = False
     for path in args.files:
         try:
-            loaded = session_file.load(path)
+            loaded = session_file.open_session(path)
         except session_file.SessionFileError as error:
             failed = True
             for problem in error.problems:
@@ -225,7 +225,7 @@ def _new(args: argparse.Namespace) -> int:
     from sessiontui.core.library import file_name, next_session
 
     try:
-        source = session_file.load(args.source).session
+        source = session_file.open_session(args.source).session
     except session_file.SessionFileError as error:
         return _fail(str(error))
 
@@ -267,23 +267,27 @@ def _groups(args: argparse.Namespace) -> int:
     # Loaded once before locking, so a missing or broken file is reported without leaving
     # a lock file beside it.
     try:
-        session_file.load(path)
+        session_file.open_session(path)
     except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     earlier = _sessions_beside(path)
+    drawn: list[Group] = []
+    past: frozenset[frozenset[str]] = frozenset()
+
+    def with_groups_drawn(session: Session) -> Session:
+        # Drawn from the file as it is under the lock: a running app may have logged
+        # events since the first read, and drawing from that copy would drop them.
+        nonlocal past
+        past = grouping.past_pairs(earlier, session.series, session.date)
+        drawn[:] = grouping.draw_groups(
+            session, args.item, size=args.size, seed=args.seed, past=past
+        )
+        return grouping.replace_groups(session, args.item, drawn)
+
     try:
-        with session_file.lock_for(path).acquire(timeout=session_file.LOCK_TIMEOUT):
-            # Loaded again under the lock: a running app may have logged events since, and
-            # saving the first copy would drop them.
-            loaded = session_file.load(path)
-            if loaded.read_only:
-                return _fail_line(f"{loaded.read_only}; no groups drawn")
-            session = loaded.session
-            past = grouping.past_pairs(earlier, session.series, session.date)
-            drawn = grouping.draw_groups(
-                session, args.item, size=args.size, seed=args.seed, past=past
-            )
-            session_file.save(path, grouping.replace_groups(session, args.item, drawn))
+        session_file.update(path, with_groups_drawn)
+    except session_file.ReadOnlyFileError as error:
+        return _fail_line(f"{_first_problem(error, path)}; no groups drawn")
     except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     except grouping.GroupingError as error:
@@ -349,7 +353,7 @@ def _notes(args: argparse.Namespace) -> int:
         from sessiontui import session_file
 
         try:
-            session = session_file.load(path).session
+            session = session_file.open_session(path).session
         except session_file.SessionFileError as error:
             return _fail(str(error))
         ids = [item.id for item in session.agenda]
@@ -377,7 +381,7 @@ def _export(args: argparse.Namespace) -> int:
 
     path: Path = args.file
     try:
-        session = session_file.load(path).session
+        session = session_file.open_session(path).session
     except session_file.SessionFileError as error:
         # The same lines `check` prints for this file.
         return _fail(str(error))
@@ -418,7 +422,7 @@ def _serve(args: argparse.Namespace) -> int:
     # The checks `run` and `notes` make, here before any browser connects: each tab's own
     # process would otherwise only show the error in the page and end.
     try:
-        session = session_file.load(path).session
+        session = session_file.open_session(path).session
     except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     if args.item is not None:
@@ -446,7 +450,7 @@ def _open_session(
         from sessiontui import session_file
 
         try:
-            session_file.load(path)
+            session_file.open_session(path)
         except session_file.SessionFileError as error:
             return _fail(str(error))
     from sessiontui.tui.app import make_app

@@ -28,6 +28,8 @@ from sessiontui.session_file.writer import (
     describe_error,
     file_identity,
 )
+from sessiontui.store import atomic as store_atomic
+from sessiontui.store import parse as store_parse
 
 WAIT = 10.0
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
@@ -83,7 +85,7 @@ def test_the_submitted_copy_is_written_not_later_changes(path: Path) -> None:
 
 def test_nothing_pending_writes_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(session_file, "save", lambda target, version: calls.append(1))
+    monkeypatch.setattr(store_atomic, "save", lambda target, version: calls.append(1))
     saver = SessionWriter(path)
     saver.write_pending()
     saver.flush()
@@ -104,7 +106,7 @@ def test_a_slow_old_write_is_followed_by_the_newest_never_the_reverse(
         real_save(target, version)
         written.append(len(version.log))
 
-    monkeypatch.setattr(session_file, "save", save)
+    monkeypatch.setattr(store_atomic, "save", save)
     saver = SessionWriter(path)
     saver.submit(session(1))
     slow = threading.Thread(target=saver.write_pending)
@@ -136,7 +138,7 @@ def test_many_racing_workers_only_ever_move_the_file_forward(
         with lock:
             written.append(len(version.log))
 
-    monkeypatch.setattr(session_file, "save", save)
+    monkeypatch.setattr(store_atomic, "save", save)
     saver = SessionWriter(path)
     rng = random.Random(7)
     go = threading.Barrier(9)
@@ -174,7 +176,7 @@ def test_a_failed_write_keeps_the_version_pending_and_the_file_untouched(
     def full(target: str | Path, version: Session) -> None:
         raise OSError(28, f"{target}: cannot save: No space left on device")
 
-    monkeypatch.setattr(session_file, "save", full)
+    monkeypatch.setattr(store_atomic, "save", full)
     saver = SessionWriter(path)
     saver.submit(session(1))
     with pytest.raises(OSError, match="No space left"):
@@ -183,7 +185,7 @@ def test_a_failed_write_keeps_the_version_pending_and_the_file_untouched(
     assert saver.last_error is not None and "No space left on device" in saver.last_error
     assert path.read_bytes() == before
 
-    monkeypatch.setattr(session_file, "save", real_save)
+    monkeypatch.setattr(store_atomic, "save", real_save)
     saver.write_pending()
     assert not saver.pending
     assert saver.last_error is None
@@ -201,7 +203,7 @@ def test_flush_writes_now_and_raises_when_it_cannot(
     def broken(target: str | Path, version: Session) -> None:
         raise session_file.SessionFileError(["first problem", "second problem"])
 
-    monkeypatch.setattr(session_file, "save", broken)
+    monkeypatch.setattr(store_atomic, "save", broken)
     saver.submit(session(3))
     with pytest.raises(session_file.SessionFileError):
         saver.flush()
@@ -371,7 +373,7 @@ def test_poll_picks_up_another_instances_save_and_is_a_stat_otherwise(
         loads.append(Path(target))
         return real_load(target)
 
-    monkeypatch.setattr(session_file, "load", counting_load)
+    monkeypatch.setattr(store_parse, "load", counting_load)
     assert watcher.poll() is None
     assert watcher.poll() is None
     assert loads == []

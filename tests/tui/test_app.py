@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from pilot_helpers import settle
 from sessiontui import session_file
+from sessiontui.store import parse as store_parse
 from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.screens import HomeScreen, RunScreen
 
@@ -317,7 +318,7 @@ async def test_files_are_read_off_the_ui_thread(
         readers.append(threading.current_thread().name)
         return real_scan(where)
 
-    monkeypatch.setattr(session_file, "load", load)
+    monkeypatch.setattr(store_parse, "load", load)
     monkeypatch.setattr(session_file, "scan", scan)
     app = make_app(folder=folder, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -21,6 +21,7 @@ from sessiontui import session_file
 from sessiontui.core import notes
 from sessiontui.core.model import Group
 from sessiontui.session_file.writer import SessionWriter
+from sessiontui.store import atomic as store_atomic
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.screens.commitments import CommitmentsScreen
@@ -321,7 +322,7 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
         pilot,
         screen,
     ):
-        monkeypatch.setattr(session_file, "save", disk_full)
+        monkeypatch.setattr(store_atomic, "save", disk_full)
         await type_into(pilot, screen.query_one("#field-text", TextArea), "keep me")
         screen.save_typing()
         await settle(pilot)
@@ -335,7 +336,7 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
         await pilot.pause()
         assert app.is_running
         # ...and once the disk has room again, the retry saves it.
-        monkeypatch.setattr(session_file, "save", real_save)
+        monkeypatch.setattr(store_atomic, "save", real_save)
         screen.saver.retry()
         await settle(pilot)
         assert not banner.display

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Digits, Static
 
 from pilot_helpers import START, FakeClock, settle
 from sessiontui import session_file
+from sessiontui.store import atomic as store_atomic
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.screens.confirm import ConfirmScreen
@@ -464,7 +465,7 @@ async def test_a_failed_save_warns_keeps_the_file_and_succeeds_on_retry(
     def full(target: str | Path, session: object) -> None:
         raise OSError(28, f"{target}: cannot save: No space left on device")
 
-    monkeypatch.setattr(session_file, "save", full)
+    monkeypatch.setattr(store_atomic, "save", full)
     async with running(path, clock) as (_app, pilot, screen):
         await pilot.press("s")
         await settle(pilot)
@@ -479,7 +480,7 @@ async def test_a_failed_save_warns_keeps_the_file_and_succeeds_on_retry(
         await settle(pilot)
         assert warning.display and path.read_bytes() == before
 
-        monkeypatch.setattr(session_file, "save", real_save)
+        monkeypatch.setattr(store_atomic, "save", real_save)
         screen.saver.retry()  # what the retry timer calls
         await settle(pilot)
         assert not warning.display
@@ -498,7 +499,7 @@ async def test_saves_happen_off_the_ui_thread(
         threads.append(threading.current_thread().name)
         real_save(target, session)
 
-    monkeypatch.setattr(session_file, "save", save)
+    monkeypatch.setattr(store_atomic, "save", save)
     async with running(path, clock) as (_app, pilot, _screen):
         await pilot.press("s")
         await settle(pilot)
@@ -513,7 +514,7 @@ async def test_a_save_that_still_fails_at_quit_says_so_and_leaves_the_file(
     def broken(target: str | Path, session: object) -> None:
         raise OSError(13, f"{target}: cannot save: Permission denied")
 
-    monkeypatch.setattr(session_file, "save", broken)
+    monkeypatch.setattr(store_atomic, "save", broken)
     async with running(path, clock) as (app, pilot, _screen):
         await pilot.press("s")
         await settle(pilot)

@@ -6,7 +6,7 @@ which takes a private deep copy and numbers it, then starts a worker thread that
 `write_pending`. Workers may run in any order, or all at once; each writes whatever version is
 newest when it gets the lock, so a slow old worker can never put an older log back over a
 newer one. A failed write keeps the version pending (the session stays in memory, the file
-keeps its last good version, as `session_file.save` is atomic) and says why in `last_error`, so the
+keeps its last good version, as every save is atomic) and says why in `last_error`, so the
 screen can show it and try again. `flush` does the same synchronously, for quitting.
 
 Several instances save one file at once: the facilitator's `run` and a `notes` per breakout
@@ -41,15 +41,23 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import filelock
 
-from sessiontui import session_file
 from sessiontui.core.merge import merge
+from sessiontui.session_file.service import (
+    Identity,
+    Opened,
+    file_identity,
+    open_session,
+    update,
+)
+from sessiontui.store.atomic import lock_for
+from sessiontui.store.errors import SessionFileError, describe_error
 
 if TYPE_CHECKING:
     from sessiontui.core.model import Session
@@ -61,10 +69,6 @@ __all__ = [
     "Identity",
     "SessionWriter",
     "SyncedSession",
-    "describe_error",
-    "file_identity",
-    "identity_or_none",
-    "update_file",
 ]
 
 POLL_SECONDS: Final = 0.5
@@ -75,25 +79,6 @@ POLL_LOCK_TIMEOUT: Final = 1.0
 
 IN_FLIGHT_LIMIT: Final = 8
 """Unconfirmed versions a `SyncedSession` keeps; more only pile up while saves keep failing."""
-
-Identity = tuple[int, int, int, int, int]
-"""What `os.stat` says about a file that changes whenever anyone saves it."""
-
-
-def file_identity(info: os.stat_result) -> Identity:
-    """The stat fields that change with every save: saves replace the file, so the inode does."""
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-def describe_error(error: BaseException) -> str:
-    """One line saying why a save failed, for a warning that has to fit on the screen."""
-    problems = getattr(error, "problems", None)
-    if isinstance(problems, list) and problems:
-        return str(problems[0])
-    if isinstance(error, OSError) and error.strerror and error.filename is None:
-        return error.strerror
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -124,10 +109,6 @@ class _Submission:
     generation: int
     snapshot: Session
     ancestry: Ancestry | None
-
-
-class BrokenFileError(session_file.SessionFileError):
-    """The file on disk does not load, so a save would destroy what someone is fixing by hand."""
 
 
 class SessionWriter:
@@ -234,14 +215,25 @@ class SessionWriter:
                     if self._saved >= self._generation or self._pending is None:
                         return
                     submission = self._pending
+                conflicts: tuple[str, ...] = ()
+
+                def merged_into(theirs: Session, submission: _Submission = submission) -> Session:
+                    nonlocal conflicts
+                    ancestor = self._ancestor(submission)
+                    if ancestor is None:
+                        return submission.snapshot
+                    result = merge(ancestor, submission.snapshot, theirs)
+                    conflicts = result.conflicts
+                    return result.session
+
                 try:
-                    # The store's lock around read, merge and write, so no other instance can
-                    # save in between; save() takes it again, which the same thread may do.
-                    lock = session_file.lock_for(self.path)
-                    with lock.acquire(timeout=session_file.LOCK_TIMEOUT):
-                        merged, conflicts = self._merged_with_disk(submission)
-                        session_file.save(self.path, merged)
-                        identity = identity_or_none(self.path)
+                    # One transaction: under the lock, what others saved since is merged in.
+                    written = update(
+                        self.path,
+                        merged_into,
+                        known=self._known(),
+                        if_missing=submission.snapshot,
+                    )
                 except filelock.Timeout as error:
                     message = f"another program kept the lock {error.lock_file} too long"
                     self._failed(message)
@@ -249,6 +241,7 @@ class SessionWriter:
                 except Exception as error:
                     self._failed(describe_error(error))
                     raise
+                merged, identity = written.session, written.identity
                 with self._state:
                     self._serial += 1
                     version = DiskVersion(merged, self._serial, submission.generation, conflicts)
@@ -294,17 +287,17 @@ class SessionWriter:
             return None
         try:
             try:
-                with session_file.lock_for(self.path).acquire(timeout=POLL_LOCK_TIMEOUT):
-                    seen = _identity_of(self.path)
-                    loaded = session_file.load(self.path)
-                    # Only a program that ignores the lock can change the file meanwhile;
-                    # then the identity is unknown and the next poll reads it again.
-                    identity = seen if identity_or_none(self.path) == seen else None
+                # Under the lock, so no save of another instance is half-way (only a program
+                # that ignores the lock can change the file meanwhile; then the identity is
+                # unknown and the next poll reads it again).
+                with lock_for(self.path).acquire(timeout=POLL_LOCK_TIMEOUT):
+                    loaded = open_session(self.path)
                 if loaded.read_only is not None:
-                    raise session_file.SessionFileError(loaded.read_only)
+                    raise SessionFileError(loaded.read_only)
+                identity = loaded.identity
             except filelock.Timeout:
                 return None
-            except (session_file.SessionFileError, OSError) as error:
+            except (SessionFileError, OSError) as error:
                 with self._state:
                     self._broken = seen
                     self._poll_error = describe_error(error)
@@ -321,33 +314,12 @@ class SessionWriter:
         finally:
             self._writing.release()
 
-    def _merged_with_disk(self, submission: _Submission) -> tuple[Session, tuple[str, ...]]:
-        """The submitted version with whatever other instances saved since merged in."""
-        theirs = self._on_disk()
-        ancestor = self._ancestor(submission)
-        if theirs is None or ancestor is None:
-            return submission.snapshot, ()
-        result = merge(ancestor, submission.snapshot, theirs)
-        return result.session, result.conflicts
-
-    def _on_disk(self) -> Session | None:
-        """The file's session, read only if it changed since we last saw it; None if it is gone."""
-        try:
-            identity = _identity_of(self.path)
-        except FileNotFoundError:
-            return None
+    def _known(self) -> Opened | None:
+        """The version this writer last read or wrote, with the identity the file had then."""
         with self._state:
-            if self._disk is not None and identity == self._identity:
-                return self._disk.session
-        try:
-            loaded = session_file.load(self.path)
-        except session_file.SessionFileError as error:
-            raise BrokenFileError(
-                f"not overwriting the file, as it does not load: {error.problems[0]}"
-            ) from None
-        if loaded.read_only is not None:
-            raise session_file.SessionFileError(loaded.read_only)
-        return loaded.session
+            if self._disk is None:
+                return None
+            return Opened(path=self.path, session=self._disk.session, identity=self._identity)
 
     def _ancestor(self, submission: _Submission) -> Session | None:
         """The newest version both the submitted one and the file grew from."""
@@ -369,38 +341,6 @@ class SessionWriter:
     def _failed(self, message: str) -> None:
         with self._state:
             self._last_error = message
-
-
-def update_file(path: str | Path, change: Callable[[Session], Session]) -> Session:
-    """Apply one change to a session file under its lock: read, change, write atomically.
-
-    For a screen that changes a file it does not keep open (a commitment's status in an
-    earlier session of the series): reading under the lock means nothing another instance
-    saved is written over, and an instance that has the file open merges the change in.
-    """
-    with session_file.lock_for(path).acquire(timeout=session_file.LOCK_TIMEOUT):
-        loaded = session_file.load(path)
-        if loaded.read_only:
-            raise session_file.SessionFileError(loaded.read_only)
-        changed = change(loaded.session)
-        if changed is not loaded.session:
-            session_file.save(path, changed)
-        return changed
-
-
-def _identity_of(path: str | Path) -> Identity:
-    return file_identity(os.stat(path))
-
-
-def identity_or_none(path: str | Path) -> Identity | None:
-    """The file's identity now, or None when it cannot be stat-ed (missing mid-save, say).
-
-    Callers treat None as unknown, so the next look reads the file again: slower, never wrong.
-    """
-    try:
-        return _identity_of(path)
-    except OSError:
-        return None
 
 
 class SyncedSession:

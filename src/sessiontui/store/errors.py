@@ -390,3 +390,14 @@ def _newer(name: str, version: int, action: str) -> str:
         f"{name}: written by a newer sessiontui (schema_version {version};"
         f" this one reads up to {model.SCHEMA_VERSION}); {action}"
     )
+
+
+def describe_error(error: BaseException) -> str:
+    """One line saying why a save failed, for a warning that has to fit on the screen."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and problems:
+        return str(problems[0])
+    if isinstance(error, OSError) and error.strerror and error.filename is None:
+        return error.strerror
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

@@ -156,8 +156,9 @@ class ControlledScreen(Screen[None]):
             return
         event = Event(at=self.clock(), kind=kind, **fields)
         self.session = session.model_copy(update={"log": [*session.log, event]})
-        self.saver.submit(self.session)
+        # The screen shows the change from memory first; the save runs after, in a worker.
         self.tick()
+        self.saver.submit(self.session)
 
     def _would_finish(self) -> bool:
         state = self.state

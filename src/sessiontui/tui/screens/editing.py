@@ -54,7 +54,7 @@ class EditingScreen(Screen[None]):
         from sessiontui import session_file
 
         try:
-            loaded = session_file.load(self.path)
+            loaded = session_file.open_session(self.path)
         except Exception as error:  # shown on screen, never as a traceback
             from sessiontui.tui.screens.run import load_problems
 

@@ -350,7 +350,7 @@ class HomeScreen(Screen[None]):
         from sessiontui import session_file
 
         try:
-            session = session_file.load(path).session
+            session = session_file.open_session(path).session
         except session_file.SessionFileError as error:
             self.post_message(self.SourceRead(path, None, error.problems[0]))
         else:

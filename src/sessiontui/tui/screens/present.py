@@ -37,7 +37,7 @@ from sessiontui.tui.widgets.present import BigDigits
 
 if TYPE_CHECKING:
     from sessiontui.core.model import Session
-    from sessiontui.session_file.writer import Identity
+    from sessiontui.session_file import Follower
     from sessiontui.tui.app import SessionApp
     from sessiontui.tui.widgets.present import PresentView
 
@@ -80,9 +80,8 @@ class PresentScreen(Screen[None]):
         """What is on screen now."""
         self.unreadable: tuple[datetime, str] | None = None
         """Since when and why the file cannot be read, or None while it reads."""
-        self._seen: Identity | None = None
-        self._requested = 0
-        self._applied = 0
+        self._follower: Follower | None = None
+        """Made at the first look, after the first frame (it imports the models)."""
         self._ticker: Timer | None = None
 
     # ------------------------------------------------------------------ layout
@@ -120,28 +119,26 @@ class PresentScreen(Screen[None]):
 
     def poll(self, *, force: bool = False) -> None:
         """Read the file again if its stat changed since the last look (one stat otherwise)."""
-        from sessiontui.session_file.writer import (
-            identity_or_none,  # pydantic: not before the first frame
-        )
+        from sessiontui.session_file import Follower, identity_or_none
 
-        seen = identity_or_none(self.path)
-        if seen == self._seen and not force:
+        if self._follower is None:
+            self._follower = Follower(self.path)
+        serial = self._follower.due(force=force)
+        if serial is None:
             return
-        self._seen = seen
-        if seen is None:
+        if identity_or_none(self.path) is None:
             # Gone (a save's rename in progress, or deleted): nothing to read until it is back.
-            self._requested += 1
-            self._apply(self._requested, None, [f"{self.path.name}: no such file"])
+            self._apply(serial, None, [f"{self.path.name}: no such file"])
             return
-        self._requested += 1
-        self._read(self._requested)
+        self._read(serial)
 
     @work(thread=True, group="read", exit_on_error=False)
     def _read(self, serial: int) -> None:
-        from sessiontui import session_file
-
+        follower = self._follower
+        if follower is None:
+            return
         try:
-            session = session_file.load(self.path).session
+            session = follower.read().session
         except Exception as error:  # shown on screen, never as a traceback
             self.post_message(self.Read(serial, None, load_problems(error)))
         else:
@@ -153,9 +150,8 @@ class PresentScreen(Screen[None]):
 
     def _apply(self, serial: int, session: Session | None, problems: list[str]) -> None:
         # Reads may finish out of order; an older one must not replace a newer result.
-        if serial < self._applied:
+        if self._follower is None or not self._follower.is_newest(serial):
             return
-        self._applied = serial
         if session is None:
             self._failed(problems)
         else:

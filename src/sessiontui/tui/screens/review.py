@@ -70,7 +70,7 @@ def build_review(path: Path, *, with_notes: bool = True) -> ReviewData:
     from sessiontui import session_file
     from sessiontui.core import review
 
-    loaded = session_file.load(path)
+    loaded = session_file.open_session(path)
     session = loaded.session
     return ReviewData(
         session=session,

@@ -72,7 +72,7 @@ def build_overview(path: Path, now: datetime) -> Overview:
     from sessiontui import session_file
     from sessiontui.core import schedule
 
-    loaded = session_file.load(path)
+    loaded = session_file.open_session(path)
     session = loaded.session
     return Overview(
         path=path,

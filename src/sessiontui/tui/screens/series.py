@@ -36,7 +36,7 @@ def load_series(folder: Path, series: str) -> list[tuple[str, Session]]:
         if row.series != series or row.error is not None:
             continue
         try:
-            loaded.append((str(row.path), session_file.load(row.path).session))
+            loaded.append((str(row.path), session_file.open_session(row.path).session))
         except session_file.SessionFileError:
             continue  # the home screen lists it with its problem
     return loaded

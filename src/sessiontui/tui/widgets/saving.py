@@ -29,7 +29,8 @@ from sessiontui.display import safe_line, user_line
 
 if TYPE_CHECKING:
     from sessiontui.core.model import Session
-    from sessiontui.session_file.writer import DiskVersion, Identity, SessionWriter, SyncedSession
+    from sessiontui.session_file import Identity
+    from sessiontui.session_file.writer import DiskVersion, SessionWriter, SyncedSession
 
 RETRY_SECONDS: Final = 5.0
 """How long after a failed save it is tried again (any new change tries at once)."""
@@ -125,7 +126,7 @@ class SaveStatus(Static):
             return
         # One stat here, on the UI thread, and a worker only when the file changed: starting
         # a thread twice a second would cost more idle CPU than everything else on screen.
-        from sessiontui.session_file.writer import identity_or_none
+        from sessiontui.session_file import identity_or_none
 
         seen = identity_or_none(writer.path)
         if seen is not None and seen == self._polled:
@@ -182,7 +183,7 @@ class SaveStatus(Static):
         try:
             self.writer.flush()
         except Exception as error:
-            from sessiontui.session_file.writer import describe_error
+            from sessiontui.session_file import describe_error
 
             self._show()
             return describe_error(error)

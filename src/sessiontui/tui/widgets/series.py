@@ -226,8 +226,8 @@ class CommitmentTable(DataTable[Text]):
 
     @work(thread=True, group="status", exit_on_error=False)
     def _save(self, before: Commitment, after: Commitment) -> None:
+        from sessiontui import session_file
         from sessiontui.core import review
-        from sessiontui.session_file import writer
 
         problem: str | None = None
         try:
@@ -235,11 +235,11 @@ class CommitmentTable(DataTable[Text]):
             # quick presses never end with the first one's status on disk.
             with self._saving:
                 status = self._wanted[(before.key, before.index)]
-                writer.update_file(
+                session_file.update(
                     before.key, lambda session: review.with_status(session, before, status)
                 )
         except Exception as error:  # shown on screen, never as a traceback
-            problem = writer.describe_error(error)
+            problem = session_file.describe_error(error)
         self.post_message(self.Saved(after, problem))
 
     @on(DataTable.RowSelected)
