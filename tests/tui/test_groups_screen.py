@@ -22,7 +22,7 @@ from sessiontui.core import grouping
 from sessiontui.core.model import Group, Participant, Session
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
-from sessiontui.tui.screens.confirm import ConfirmScreen
+from sessiontui.tui.dialogs.confirm import ConfirmScreen
 from sessiontui.tui.screens.groups import GroupsScreen
 from sessiontui.tui.widgets.groups import GroupsView
 

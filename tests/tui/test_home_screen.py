@@ -16,8 +16,8 @@ from sessiontui import session_file
 from sessiontui.core.model import Note
 from sessiontui.store import index as folder_index
 from sessiontui.tui.app import make_app
+from sessiontui.tui.dialogs.new_session import NewSessionScreen
 from sessiontui.tui.screens.home import HomeScreen
-from sessiontui.tui.screens.new_session import NewSessionScreen
 from test_library import make_session, write
 
 

@@ -35,7 +35,7 @@ from sessiontui.core.model import Event, Session
 from sessiontui.session_file.writer import SessionWriter
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
-from sessiontui.tui.screens.broadcast import BroadcastScreen
+from sessiontui.tui.dialogs.broadcast import BroadcastScreen
 from sessiontui.tui.screens.present import PresentScreen
 from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.widgets.present import BigDigits, big_lines

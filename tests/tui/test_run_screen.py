@@ -28,9 +28,9 @@ from sessiontui import session_file
 from sessiontui.store import atomic as store_atomic
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
-from sessiontui.tui.screens.confirm import ConfirmScreen
-from sessiontui.tui.screens.help import HelpScreen
-from sessiontui.tui.screens.replan import ReplanScreen
+from sessiontui.tui.dialogs.confirm import ConfirmScreen
+from sessiontui.tui.dialogs.help import HelpScreen
+from sessiontui.tui.dialogs.replan import ReplanScreen
 from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.widgets.agenda import AgendaTable
 from sessiontui.tui.widgets.clock import SessionClock

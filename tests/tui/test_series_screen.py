@@ -15,7 +15,7 @@ from recorded import NOTE_PHRASE, recorded_example
 from sessiontui import session_file
 from sessiontui.core.model import Action, Session
 from sessiontui.tui.app import SessionApp, make_app
-from sessiontui.tui.screens.checkback import CheckBackScreen
+from sessiontui.tui.dialogs.checkback import CheckBackScreen
 from sessiontui.tui.screens.review import ReviewScreen
 from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.screens.search import SearchScreen

@@ -11,6 +11,7 @@ line from importing the store's parser and TOML writer directly.
 
 from __future__ import annotations
 
+from sessiontui.session_file.folder import open_series
 from sessiontui.session_file.service import (
     BrokenFileError,
     Follower,
@@ -23,7 +24,7 @@ from sessiontui.session_file.service import (
     update,
 )
 from sessiontui.store.atomic import LOCK_TIMEOUT, SCHEMA_FILENAME, create, lock_for, save
-from sessiontui.store.errors import SessionFileError, describe_error
+from sessiontui.store.errors import SessionFileError, describe_error, problems_of
 from sessiontui.store.index import Listing, scan
 from sessiontui.store.parse import Loaded, load, parse
 from sessiontui.store.toml_writer import HEADER, dumps, schema_json
@@ -47,8 +48,10 @@ __all__ = [
     "identity_or_none",
     "load",
     "lock_for",
+    "open_series",
     "open_session",
     "parse",
+    "problems_of",
     "save",
     "scan",
     "schema_json",

@@ -401,3 +401,13 @@ def describe_error(error: BaseException) -> str:
         return error.strerror
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
+
+
+def problems_of(error: BaseException) -> list[str]:
+    """The one-line messages of a failed read, whatever raised it, to show on screen."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and problems:
+        return [str(problem) for problem in problems]
+    if isinstance(error, OSError):
+        return [error.strerror or str(error)]
+    return [f"{type(error).__name__}: {error}"]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -248,26 +248,66 @@ class SessionApp(App[None]):
             self.exit(return_code=2)
 
     def get_default_screen(self) -> Screen[None]:
-        # Only the screen in use is imported, to keep startup light.
-        if self.session_path is not None and self.mode == "notes":
+        if self.session_path is None:
+            return self.screen_for("home", self.folder)
+        mode = self.mode if self.mode in ("notes", "review", "present") else "run"
+        return self.screen_for(mode, self.session_path, item=self.item, group=self.group)
+
+    def screen_for(
+        self,
+        kind: str,
+        path: Path,
+        *,
+        item: str | None = None,
+        group: str | None = None,
+        focus: tuple[str, str] | None = None,
+        series: str = "",
+    ) -> Screen[None]:
+        """A new screen of this kind on a session file (or, for home, search and series, a folder).
+
+        The one place that knows every screen, so screens open each other by name and never
+        import each other; each is imported only when first opened, to keep start-up light.
+        """
+        clock = self.clock
+        if kind == "notes":
             from sessiontui.tui.screens.notes import NotesScreen
 
-            return NotesScreen(self.session_path, self.clock, item=self.item, group=self.group)
-        if self.session_path is not None and self.mode == "review":
+            return NotesScreen(path, clock, item=item, group=group)
+        if kind == "commitments":
+            from sessiontui.tui.screens.commitments import CommitmentsScreen
+
+            return CommitmentsScreen(path, clock, item=item)
+        if kind == "groups":
+            from sessiontui.tui.screens.groups import GroupsScreen
+
+            return GroupsScreen(path, clock, item=item)
+        if kind == "review":
             from sessiontui.tui.screens.review import ReviewScreen
 
-            return ReviewScreen(self.session_path, self.clock)
-        if self.session_path is not None and self.mode == "present":
+            return ReviewScreen(path, clock, focus=focus)
+        if kind == "present":
             from sessiontui.tui.screens.present import PresentScreen
 
-            return PresentScreen(self.session_path, self.clock)
-        if self.session_path is not None:
-            from sessiontui.tui.screens.run import RunScreen
+            return PresentScreen(path, clock)
+        if kind == "series":
+            from sessiontui.tui.screens.series import SeriesScreen
 
-            return RunScreen(self.session_path, self.clock)
-        from sessiontui.tui.screens.home import HomeScreen
+            return SeriesScreen(path, series, clock)
+        if kind == "search":
+            from sessiontui.tui.screens.search import SearchScreen
 
-        return HomeScreen(self.folder, self.clock, open_as=self.mode)
+            return SearchScreen(path, clock)
+        if kind == "home":
+            from sessiontui.tui.screens.home import HomeScreen
+
+            return HomeScreen(path, clock, open_as=self.mode)
+        from sessiontui.tui.screens.run import RunScreen
+
+        return RunScreen(path, clock)
+
+    def open_screen(self, kind: str, path: Path, **options: Any) -> None:
+        """Push a new screen of this kind (see `screen_for`) over the current one."""
+        self.push_screen(self.screen_for(kind, path, **options))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands, plus every key binding of the screen the palette opened on."""

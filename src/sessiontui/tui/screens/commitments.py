@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Header, Input, Select, Static
 
 from sessiontui.display import safe_line, user_line
-from sessiontui.tui.screens.editing import EditingScreen
+from sessiontui.tui.editing import EditingScreen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.saving import SaveStatus
 

@@ -24,7 +24,7 @@ from textual.widgets.selection_list import Selection
 
 from sessiontui.core import grouping
 from sessiontui.display import safe_line, user_line
-from sessiontui.tui.screens.editing import EditingScreen
+from sessiontui.tui.editing import EditingScreen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.groups import GroupsView, draw_line, lonely_line
 from sessiontui.tui.widgets.saving import SaveStatus
@@ -250,7 +250,7 @@ class GroupsScreen(EditingScreen):
 
     def action_draw(self) -> None:
         """Draw the groups, asking first if there are some, since a redraw moves people."""
-        from sessiontui.tui.screens.confirm import ConfirmScreen
+        from sessiontui.tui.dialogs.confirm import ConfirmScreen
 
         session, item_id = self.session, self.item_id
         if session is None or item_id is None:

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line, user_line, user_text
+from sessiontui.tui.opening import open_screen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.listing import SessionRow, SessionTable
 
@@ -189,17 +190,13 @@ class HomeScreen(Screen[None]):
 
     def action_series(self) -> None:
         """Show the series of the highlighted session."""
-        from sessiontui.tui.screens.series import SeriesScreen
-
         row = self.query_one(SessionTable).highlighted
         if row is not None and row.series:
-            self.app.push_screen(SeriesScreen(self.folder, row.series, self.clock))
+            open_screen(self, "series", self.folder, series=row.series)
 
     def action_search(self) -> None:
         """Search every session of the folder."""
-        from sessiontui.tui.screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen(self.folder, self.clock))
+        open_screen(self, "search", self.folder)
 
     def action_refresh(self) -> None:
         """List the folder again (in a worker)."""
@@ -315,23 +312,7 @@ class HomeScreen(Screen[None]):
 
     def open_session(self, path: Path, mode: str) -> None:
         """Push the screen for one session file in one mode (also for screens opened from here)."""
-        # Each screen is imported when first opened, so the home screen starts light.
-        if mode == "notes":
-            from sessiontui.tui.screens.notes import NotesScreen
-
-            self.app.push_screen(NotesScreen(path, self.clock))
-        elif mode == "present":
-            from sessiontui.tui.screens.present import PresentScreen
-
-            self.app.push_screen(PresentScreen(path, self.clock))
-        elif mode == "review":
-            from sessiontui.tui.screens.review import ReviewScreen
-
-            self.app.push_screen(ReviewScreen(path, self.clock))
-        else:
-            from sessiontui.tui.screens.run import RunScreen
-
-            self.app.push_screen(RunScreen(path, self.clock))
+        open_screen(self, mode if mode in ("notes", "present", "review") else "run", path)
 
     # ------------------------------------------------------------------------ a new session
 
@@ -361,7 +342,7 @@ class HomeScreen(Screen[None]):
         if message.session is None:
             self._tell(message.problem or "could not be read")
             return
-        from sessiontui.tui.screens.new_session import NewSessionScreen
+        from sessiontui.tui.dialogs.new_session import NewSessionScreen
 
         source = message.session
 

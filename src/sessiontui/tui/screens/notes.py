@@ -25,7 +25,8 @@ from textual.timer import Timer
 from textual.widgets import Header, Select, Static
 
 from sessiontui.display import safe_line, user_line
-from sessiontui.tui.screens.editing import EditingScreen
+from sessiontui.tui.editing import EditingScreen
+from sessiontui.tui.opening import open_screen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.notes import NotesPane
 
@@ -361,14 +362,12 @@ class NotesScreen(EditingScreen):
 
     def action_commitments(self) -> None:
         """Note each person's one practical thing."""
-        from sessiontui.tui.screens.commitments import CommitmentsScreen
-
         self.save_typing()
-        self.app.push_screen(CommitmentsScreen(self.path, self.clock, item=self.item_id))
+        open_screen(self, "commitments", self.path, item=self.item_id)
 
     def action_help(self) -> None:
         """Show every key of this screen."""
-        from sessiontui.tui.screens.help import HelpScreen, binding_rows
+        from sessiontui.tui.dialogs.help import HelpScreen, binding_rows
 
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the notes screen", rows))

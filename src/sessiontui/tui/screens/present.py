@@ -30,7 +30,6 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from sessiontui.display import safe_line, user_line
-from sessiontui.tui.screens.run import load_problems
 from sessiontui.tui.widgets.countdown import PHASES
 from sessiontui.tui.widgets.overview import Problems
 from sessiontui.tui.widgets.present import BigDigits
@@ -134,13 +133,15 @@ class PresentScreen(Screen[None]):
 
     @work(thread=True, group="read", exit_on_error=False)
     def _read(self, serial: int) -> None:
+        from sessiontui.session_file import problems_of  # pydantic: not before the first frame
+
         follower = self._follower
         if follower is None:
             return
         try:
             session = follower.read().session
         except Exception as error:  # shown on screen, never as a traceback
-            self.post_message(self.Read(serial, None, load_problems(error)))
+            self.post_message(self.Read(serial, None, problems_of(error)))
         else:
             self.post_message(self.Read(serial, session, []))
 
@@ -255,7 +256,7 @@ class PresentScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show the keys of this screen (there are few: it only shows the session)."""
-        from sessiontui.tui.screens.help import HelpScreen, binding_rows
+        from sessiontui.tui.dialogs.help import HelpScreen, binding_rows
 
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the shared screen", rows))

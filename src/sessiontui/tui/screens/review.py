@@ -229,9 +229,9 @@ class ReviewScreen(Screen[None]):
         try:
             data = build_review(self.path, with_notes=self.focus_note is not None)
         except Exception as error:  # shown on screen, never as a traceback
-            from sessiontui.tui.screens.run import load_problems
+            from sessiontui.session_file import problems_of
 
-            self.post_message(self.Failed(load_problems(error)))
+            self.post_message(self.Failed(problems_of(error)))
         else:
             self.post_message(self.Loaded(data))
 
@@ -371,7 +371,7 @@ class ReviewScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show the keys of this screen."""
-        from sessiontui.tui.screens.help import HelpScreen, binding_rows
+        from sessiontui.tui.dialogs.help import HelpScreen, binding_rows
 
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the review", rows))

@@ -33,7 +33,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line
-from sessiontui.tui.screens.controls import ControlledScreen
+from sessiontui.tui.run_controls import ControlledScreen
 from sessiontui.tui.widgets.agenda import AgendaTable, NextUp, agenda_rows, minutes_of
 from sessiontui.tui.widgets.clock import (
     RiskLine,
@@ -83,16 +83,6 @@ def build_overview(path: Path, now: datetime) -> Overview:
         issues=schedule.plan_issues(session),
         status=schedule.run_state(session, now).status,
     )
-
-
-def load_problems(error: Exception) -> list[str]:
-    """The one-line messages of a load failure, whatever raised it."""
-    problems = getattr(error, "problems", None)
-    if isinstance(problems, list) and problems:
-        return [str(problem) for problem in problems]
-    if isinstance(error, OSError):
-        return [error.strerror or str(error)]
-    return [f"{type(error).__name__}: {error}"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -206,12 +196,14 @@ class RunScreen(ControlledScreen):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, now: datetime) -> None:
+        from sessiontui.session_file import problems_of  # pydantic: not before the first frame
+
         try:
             if self.saver.writer is not None:
                 self.saver.writer.write_pending()
             overview = build_overview(self.path, now)
         except Exception as error:  # shown on screen, never as a traceback
-            self.post_message(self.Failed(self.path, load_problems(error)))
+            self.post_message(self.Failed(self.path, problems_of(error)))
         else:
             self.post_message(self.Loaded(overview))
 

@@ -22,6 +22,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.tui.opening import open_screen
 from sessiontui.tui.widgets.footer import SettledFooter
 
 if TYPE_CHECKING:
@@ -165,12 +166,11 @@ class SearchScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#hits")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        from sessiontui.tui.screens.review import ReviewScreen
 
         hit = self.hits[event.option_index]
         # A note opens at its section; a title or a commitment opens the review at its top.
         focus = (hit.item, hit.group or "") if hit.kind == "note" and hit.item else None
-        self.app.push_screen(ReviewScreen(hit.path, self.clock, focus=focus))
+        open_screen(self, "review", hit.path, focus=focus)
 
     def action_leave(self) -> None:
         """Back to the list of sessions."""

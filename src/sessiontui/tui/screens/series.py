@@ -17,29 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line, user_line
+from sessiontui.tui.opening import open_screen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.series import CommitmentTable, LatenessChart
 
 if TYPE_CHECKING:
-    from sessiontui.core.model import Session
     from sessiontui.core.review import SeriesEntry
-
-
-def load_series(folder: Path, series: str) -> list[tuple[str, Session]]:
-    """The readable sessions of one series in a folder, keyed by path (reads files: a worker's)."""
-    from sessiontui import session_file
-    from sessiontui.store import index as folder_index
-
-    # The listing's header read already has each file's series: only the series' files load.
-    loaded: list[tuple[str, Session]] = []
-    for row in folder_index.summaries(folder).summaries:
-        if row.series != series or row.error is not None:
-            continue
-        try:
-            loaded.append((str(row.path), session_file.open_session(row.path).session))
-        except session_file.SessionFileError:
-            continue  # the home screen lists it with its problem
-    return loaded
 
 
 class SeriesScreen(Screen[None]):
@@ -89,9 +72,10 @@ class SeriesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="series", exit_on_error=False)
     def _load(self) -> None:
         from sessiontui.core import review
+        from sessiontui.session_file import open_series
 
         try:
-            entries = review.series_of(load_series(self.folder, self.series), self.series)
+            entries = review.series_of(open_series(self.folder, self.series), self.series)
         except Exception as error:  # shown on screen, never as a traceback
             self.post_message(self.Loaded([]))
             self.app.call_from_thread(
@@ -143,9 +127,8 @@ class SeriesScreen(Screen[None]):
             self._review(Path(self.entries[-1].key))
 
     def _review(self, path: Path) -> None:
-        from sessiontui.tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(path, self.clock))
+        open_screen(self, "review", path)
 
     def action_leave(self) -> None:
         """Back to the list of sessions."""

@@ -56,9 +56,9 @@ class EditingScreen(Screen[None]):
         try:
             loaded = session_file.open_session(self.path)
         except Exception as error:  # shown on screen, never as a traceback
-            from sessiontui.tui.screens.run import load_problems
+            from sessiontui.session_file import problems_of
 
-            self.post_message(self.Failed(load_problems(error)))
+            self.post_message(self.Failed(problems_of(error)))
             return
         if loaded.read_only:
             # A file from a newer sessiontui: editing it here would lose what it holds.

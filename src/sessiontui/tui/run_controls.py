@@ -172,7 +172,7 @@ class ControlledScreen(Screen[None]):
                 self._record(kind)
 
         # Modals load on first use: importing them at startup delays the first frame.
-        from sessiontui.tui.screens.confirm import ConfirmScreen
+        from sessiontui.tui.dialogs.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(Text(question, style="bold"), yes), answered)
 
@@ -241,7 +241,7 @@ class ControlledScreen(Screen[None]):
 
         now = self.clock()
         proposal = schedule.propose_replan(session, now, zone)
-        from sessiontui.tui.screens.replan import ReplanScreen, replan_view
+        from sessiontui.tui.dialogs.replan import ReplanScreen, replan_view
 
         view = replan_view(schedule.run_state(session, now, zone), proposal, zone)
 
@@ -261,7 +261,7 @@ class ControlledScreen(Screen[None]):
         """Type a message for every shared screen (`present`); empty clears it."""
         if not self._can("broadcast") or self.state is None:
             return
-        from sessiontui.tui.screens.broadcast import BroadcastScreen
+        from sessiontui.tui.dialogs.broadcast import BroadcastScreen
 
         def answered(text: str | None) -> None:
             if text is not None and self._can("broadcast"):
@@ -295,30 +295,21 @@ class ControlledScreen(Screen[None]):
 
     def action_notes(self) -> None:
         """Take notes for the current item's groups (before the start: the first that takes any)."""
-        from sessiontui.tui.screens.notes import NotesScreen
-
         if self.session is not None:
             self.saver.flush()
-            screen = NotesScreen(self.path, self.clock, item=self._current_item_id())
-            self.app.push_screen(screen)
+            self.session_app.open_screen("notes", self.path, item=self._current_item_id())
 
     def action_commitments(self) -> None:
         """Note each person's one practical thing."""
-        from sessiontui.tui.screens.commitments import CommitmentsScreen
-
         if self.session is not None:
             self.saver.flush()
-            screen = CommitmentsScreen(self.path, self.clock, item=self._current_item_id())
-            self.app.push_screen(screen)
+            self.session_app.open_screen("commitments", self.path, item=self._current_item_id())
 
     def action_groups(self) -> None:
         """Who is here, and the groups of the current (or first) pairing or breakout item."""
-        from sessiontui.tui.screens.groups import GroupsScreen
-
         if self.session is not None:
             self.saver.flush()
-            screen = GroupsScreen(self.path, self.clock, item=self._current_item_id())
-            self.app.push_screen(screen)
+            self.session_app.open_screen("groups", self.path, item=self._current_item_id())
 
     class PreviousFound(Message):
         """The worker looked for the series' previous session: whose commitments to ask about."""
@@ -330,7 +321,7 @@ class ControlledScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="check_back", exit_on_error=False)
     def find_previous(self, session: Session) -> None:
         """Look for the previous session of the series, ready for the start."""
-        from sessiontui.tui.screens.checkback import find_previous
+        from sessiontui.tui.dialogs.checkback import find_previous
 
         try:
             previous = find_previous(self.path, session)
@@ -361,7 +352,7 @@ class ControlledScreen(Screen[None]):
             self._show_check_back()
 
     def _show_check_back(self) -> None:
-        from sessiontui.tui.screens.checkback import CheckBackScreen
+        from sessiontui.tui.dialogs.checkback import CheckBackScreen
 
         def closed(_: None) -> None:
             # Read again: the statuses just marked are in the file, not in what was found.
@@ -377,7 +368,7 @@ class ControlledScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key of this screen."""
-        from sessiontui.tui.screens.help import HelpScreen, binding_rows
+        from sessiontui.tui.dialogs.help import HelpScreen, binding_rows
 
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the run screen", rows))

@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 def find_previous(path: Path, session: Session) -> tuple[str, Session] | None:
     """The previous session of this one's series in its folder (reads files: a worker's)."""
     from sessiontui.core import review
-    from sessiontui.tui.screens.series import load_series
+    from sessiontui.session_file import open_series
 
     if not session.series:
         return None
     others = [
         (key, other)
-        for key, other in load_series(path.parent, session.series)
+        for key, other in open_series(path.parent, session.series)
         if Path(key).resolve() != path.resolve()
     ]
     return review.previous_in_series(others, session)
