@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from recorded import recorded_example
-from sessiontui import session_file
+from sessiontui import minutes, session_file
 from sessiontui.cli import main
 from sessiontui.core.model import Session
-from sessiontui.minutes import export
+from sessiontui.minutes import html, markdown
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -54,23 +54,23 @@ def plan_only(example_path: Path) -> Session:
 
 
 def test_the_recorded_workshop_as_markdown_matches_its_golden_file() -> None:
-    assert_golden("minutes-recorded.md", export.markdown(recorded_example()))
+    assert_golden("minutes-recorded.md", markdown.render(recorded_example()))
 
 
 def test_the_recorded_workshop_as_html_matches_its_golden_file() -> None:
-    assert_golden("minutes-recorded.html", export.html(recorded_example()))
+    assert_golden("minutes-recorded.html", html.render(recorded_example()))
 
 
 def test_the_plan_only_workshop_as_markdown_matches_its_golden_file(plan_only: Session) -> None:
-    assert_golden("minutes-plan.md", export.markdown(plan_only))
+    assert_golden("minutes-plan.md", markdown.render(plan_only))
 
 
 def test_the_plan_only_workshop_as_html_matches_its_golden_file(plan_only: Session) -> None:
-    assert_golden("minutes-plan.html", export.html(plan_only))
+    assert_golden("minutes-plan.html", html.render(plan_only))
 
 
 def test_the_minutes_hold_what_the_issue_asks_for_in_its_order() -> None:
-    text = export.markdown(recorded_example())
+    text = markdown.render(recorded_example())
     in_order = [
         "# Workshop 2: Building common understanding and common purpose",
         "Series: Active Partners Trust Systems Leadership Workshops",
@@ -106,18 +106,18 @@ def test_the_minutes_hold_what_the_issue_asks_for_in_its_order() -> None:
 
 
 def test_a_session_that_never_ran_says_so_instead_of_inventing_times(plan_only: Session) -> None:
-    text = export.markdown(plan_only)
+    text = markdown.render(plan_only)
     assert "Not run yet" in text
     assert "No notes were taken." in text
     assert "| 1 | Welcome and introduction to the session | 13:00 | — | 10 min | — | — |  |" in text
-    page = export.html(plan_only)
+    page = html.render(plan_only)
     assert 'class="actual"' not in page
     assert page.count('class="plan"') == len(plan_only.agenda)
 
 
 def test_a_session_still_running_when_last_saved_says_so() -> None:
     session = recorded_example()
-    text = export.markdown(session.model_copy(update={"log": session.log[:8]}))
+    text = markdown.render(session.model_copy(update={"log": session.log[:8]}))
     assert "Started 13:02 (2 min late) · not finished when last saved · paused 3 min" in text
     assert "| 5 | Working in complexity and systems leadership |" in text
     assert "| running |" in text
@@ -126,18 +126,18 @@ def test_a_session_still_running_when_last_saved_says_so() -> None:
 def test_absent_people_are_named_as_absent(plan_only: Session) -> None:
     people = list(plan_only.participants)
     people[1] = people[1].model_copy(update={"absent": True})
-    text = export.markdown(plan_only.model_copy(update={"participants": people}))
+    text = markdown.render(plan_only.model_copy(update={"participants": people}))
     assert "Absent: Ben Clarke (Derbyshire County Council)." in text
     assert "- Ben Clarke" not in text
 
 
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown minutes format 'pdf'"):
-        export.minutes(recorded_example(), "pdf")
+        minutes.render(recorded_example(), "pdf")
 
 
 def test_the_html_page_fetches_nothing_and_forbids_fetching() -> None:
-    page = export.html(recorded_example())
+    page = html.render(recorded_example())
     assert (
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">" in page
@@ -162,7 +162,7 @@ def test_export_prints_markdown_by_default(
 ) -> None:
     assert main(["export", str(recorded_file)]) == 0
     out = capsys.readouterr().out
-    assert out == export.markdown(session_file.load(recorded_file).session)
+    assert out == markdown.render(session_file.load(recorded_file).session)
 
 
 def test_export_writes_html_to_the_output_file_and_names_it(
@@ -171,7 +171,7 @@ def test_export_writes_html_to_the_output_file_and_names_it(
     target = tmp_path / "minutes.txt"
     assert main(["export", str(recorded_file), "--format", "html", "-o", str(target)]) == 0
     assert capsys.readouterr().out == f"{target}\n"
-    assert target.read_text(encoding="utf-8") == export.html(
+    assert target.read_text(encoding="utf-8") == html.render(
         session_file.load(recorded_file).session
     )
 
@@ -242,7 +242,7 @@ def test_export_of_a_broken_file_exits_2_with_the_lines_check_prints(
 def test_the_command_prints_exactly_the_golden_plan_minutes(
     tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The golden tests call export directly; this ties the golden file to what people run.
+    # The golden tests call the renderers directly; this ties the golden file to what people run.
     path = tmp_path / "plan.toml"
     shutil.copy(example_path, path)
     assert main(["export", str(path)]) == 0

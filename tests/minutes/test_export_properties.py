@@ -20,7 +20,7 @@ from markdown_it.token import Token
 from recorded import recorded_example
 from sessiontui.core.model import Session
 from sessiontui.display import safe_line, safe_text
-from sessiontui.minutes import export
+from sessiontui.minutes import html, markdown, view
 
 NASTY = [
     "[b]x[/]",
@@ -209,8 +209,8 @@ def test_typed_text_never_changes_the_markdown_structure_and_reads_back_as_text(
     typed: Typed,
 ) -> None:
     session = typed.session()
-    tokens = PARSER.parse(export.markdown(session))
-    expected_tokens = PARSER.parse(export.markdown(PLAIN.session()))
+    tokens = PARSER.parse(markdown.render(session))
+    expected_tokens = PARSER.parse(markdown.render(PLAIN.session()))
 
     assert [t.type for t in tokens if t.type == "html_block"] == []
     raw_html = [
@@ -226,14 +226,14 @@ def test_typed_text_never_changes_the_markdown_structure_and_reads_back_as_text(
     assert [tag for tag, _ in got_headings] == [tag for tag, _ in headings(expected_tokens)]
     assert got_headings[0] == ("h1", words(safe_line(typed.title)))
     assert [text for tag, text in got_headings if tag == "h2"] == [
-        export.WHO,
-        export.AGENDA,
-        export.HAPPENED,
-        export.NOTES,
-        export.PURPOSE,
-        export.COMMITMENTS,
-        export.WAYS,
-        export.COMING_UP,
+        view.WHO,
+        view.AGENDA,
+        view.HAPPENED,
+        view.NOTES,
+        view.PURPOSE,
+        view.COMMITMENTS,
+        view.WAYS,
+        view.COMING_UP,
     ]
 
     # Both tables keep their rows and columns; the commitment's cells are its text.
@@ -253,7 +253,7 @@ def test_typed_text_never_changes_the_markdown_structure_and_reads_back_as_text(
     assert "\n".join(paragraphs).split("\n") == md_lines(typed.note)
 
     # The participant is one list item reading as their name and organisation.
-    people = blocks_after(tokens, ("h2", export.WHO))
+    people = blocks_after(tokens, ("h2", view.WHO))
     items = [
         inline_text(people[index + 2])
         for index, token in enumerate(people)
@@ -265,10 +265,10 @@ def test_typed_text_never_changes_the_markdown_structure_and_reads_back_as_text(
 
 
 def test_the_markdown_escaping_is_readable_where_nothing_needs_escaping() -> None:
-    assert export.md_text("Get more people moving: 40 words, please!") == (
+    assert markdown.md_text("Get more people moving: 40 words, please!") == (
         "Get more people moving: 40 words, please!"
     )
-    assert export.md_text("1. a <b> & `c` | d") == "1\\. a &lt;b&gt; &amp; \\`c\\` \\| d"
+    assert markdown.md_text("1. a <b> & `c` | d") == "1\\. a &lt;b&gt; &amp; \\`c\\` \\| d"
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -381,8 +381,8 @@ def test_typed_text_never_adds_a_tag_or_attribute_to_the_html_and_reads_back_exa
     typed: Typed,
 ) -> None:
     session = typed.session()
-    tree = parse(export.html(session))
-    plain = parse(export.html(PLAIN.session()))
+    tree = parse(html.render(session))
+    plain = parse(html.render(PLAIN.session()))
 
     assert set(tree.tags) <= ALLOWED_TAGS
     assert tree.tags == plain.tags, "the page's elements changed with what was typed"

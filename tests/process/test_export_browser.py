@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from recorded import NOTE_PHRASE, recorded_example
-from sessiontui.minutes import export
+from sessiontui.core import review
+from sessiontui.minutes import html
 from sessiontui.store import atomic
 
 HELPER = Path(__file__).resolve().parent.parent / "helpers" / "headless_chromium.py"
@@ -111,12 +112,12 @@ async def test_the_html_minutes_draw_their_chart_fit_a_phone_and_fetch_nothing(
     if helper.chromium() is None:
         pytest.skip("no chromium: .ci/run installs Debian's chromium")
     session = recorded_example()
-    timing = export.review.timing(session)
+    timing = review.timing(session)
     reached = [row for row in timing.items if row.actual_start is not None]
     overran = [row for row in timing.items if row.overran and row.state != "skipped"]
     assert len(overran) == 3
     page = tmp_path / "minutes.html"
-    atomic.write_text(page, export.html(session))
+    atomic.write_text(page, html.render(session))
 
     async with helper.Browser(tmp_path / "chromium-profile") as browser:
         for name, (width, height) in {"phone": (390, 844), "desktop": (1280, 900)}.items():
