@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import combinations
 
+from sessiontui.core import item_kinds
 from sessiontui.core.model import AgendaItem, Group, Participant, Session
 
 __all__ = [
@@ -34,11 +35,14 @@ __all__ = [
     "replace_groups",
 ]
 
-GROUPED_KINDS = ("pairing", "breakout")
-"""The agenda item kinds that have groups; other kinds are for the whole room."""
+GROUPED_KINDS = item_kinds.grouped_names()
+"""The agenda item kinds that have groups (declared in `item_kinds`); others are for the room."""
 
-DEFAULT_BREAKOUT_SIZE = 4
+DEFAULT_BREAKOUT_SIZE = item_kinds.default_group_size("breakout")
 """People per group for a breakout item without `group_size`: small enough that all speak."""
+
+# The kinds that have groups as the messages below name them: "pairing or breakout".
+_GROUPED_WORDS = " or ".join(GROUPED_KINDS)
 
 SEED_LIMIT = 2**31
 """Seeds are drawn below this, so they stay short enough to read out and type back."""
@@ -71,11 +75,9 @@ def grouped_item(session: Session, item_id: str) -> AgendaItem:
     except KeyError:
         valid = [item.id for item in session.agenda if item.kind in GROUPED_KINDS]
         choice = f"choose one of: {', '.join(valid)}" if valid else "this session has none"
-        raise GroupingError(f"no pairing or breakout item has id {item_id!r}; {choice}") from None
+        raise GroupingError(f"no {_GROUPED_WORDS} item has id {item_id!r}; {choice}") from None
     if item.kind not in GROUPED_KINDS:
-        raise GroupingError(
-            f"item {item_id!r} is a {item.kind} item, not a pairing or breakout item"
-        )
+        raise GroupingError(f"item {item_id!r} is a {item.kind} item, not a {_GROUPED_WORDS} item")
     return item
 
 
@@ -172,7 +174,7 @@ def draw_groups(
     """
     item = grouped_item(session, item_id)
     if size is None:
-        size = item.group_size or (_PAIR if item.kind == "pairing" else DEFAULT_BREAKOUT_SIZE)
+        size = item.group_size or item_kinds.default_group_size(item.kind)
     if size < _PAIR:
         raise GroupingError(f"item {item_id!r}: groups need at least 2 people, not {size}")
     people = present_names(session)

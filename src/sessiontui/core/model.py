@@ -3,14 +3,15 @@
 These models *are* the file format: `sessiontui schema` prints their JSON Schema and
 `docs/session-format.md` describes them. The docstring under each field becomes its
 description in the schema, so editors that read it (taplo, Even Better TOML) show it
-while people type.
+while people type. The item kinds are declared once, in `item_kinds`; the allowed values
+and the schema come from there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -23,17 +24,31 @@ from pydantic import (
     model_validator,
 )
 
+from sessiontui.core import item_kinds
+
 SCHEMA_VERSION = 1
 """The version this build writes; older files are migrated in memory, newer ones open read-only."""
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-ItemKind = Literal["plenary", "presentation", "pairing", "breakout", "break", "reflection", "close"]
+if TYPE_CHECKING:
+    ItemKind: TypeAlias = str
+else:
+    # Declared in `item_kinds`; fixed when the program starts, so a Literal gives the same
+    # validation, error wording and schema enum as a hand-written one.
+    ItemKind = Literal[item_kinds.names()]
+
 NotesTemplate = Literal["free", "empathy-map", "common-purpose"]
 EventKind = Literal[
     "start", "pause", "resume", "next", "back", "extend", "skip", "finish", "broadcast", "replan"
 ]
 ActionStatus = Literal["open", "done", "dropped"]
+
+
+def _list_choices(schema: dict[str, Any], summary: str) -> None:
+    """Add the registry's choices, each with what it is, to a field's schema description."""
+    schema["description"] = f"{schema.get('description', '')} {summary}".strip()
+
 
 Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
 Name = Annotated[str, Field(min_length=1, max_length=1000)]
@@ -88,8 +103,10 @@ class AgendaItem(_Table):
     """Unique slug for the item (lowercase letters, digits and dashes); notes and the log refer to it."""
     title: Name
     """What the room sees as the item's name."""
-    kind: ItemKind
-    """What sort of block this is: plenary, presentation, pairing, breakout, break, reflection or close."""
+    kind: ItemKind = Field(
+        json_schema_extra=lambda schema: _list_choices(schema, item_kinds.schema_summary())
+    )
+    """What sort of block this is."""
     minutes: Minutes
     """Planned length in whole minutes."""
     at: dt.time | None = None

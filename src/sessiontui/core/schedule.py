@@ -108,6 +108,7 @@ from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sessiontui.core import item_kinds
 from sessiontui.core.model import AgendaItem, Event, Session
 
 IssueKind = Literal["overlap", "gap", "past-end", "before-start"]
@@ -551,11 +552,13 @@ def _project(
 
 
 def _turn(item: AgendaItem, active: dt.timedelta) -> Turn | None:
-    if item.kind != "pairing" or item.turn_minutes is None:
+    if not item_kinds.kind(item.kind).has_turns or item.turn_minutes is None:
         return None
     length = dt.timedelta(minutes=item.turn_minutes)
     done, into = divmod(active, length)
-    return Turn(number=done + 1, of=item.group_size or 2, remaining=length - into)
+    # A kind with turns is grouped (item_kinds checks it), so it has a default group size.
+    of = item.group_size or item_kinds.default_group_size(item.kind)
+    return Turn(number=done + 1, of=of, remaining=length - into)
 
 
 def _zone(session: Session, tz: tzinfo | None) -> tzinfo:
