@@ -128,7 +128,7 @@ async def test_the_table_has_planned_and_actual_and_the_differences(recorded_pat
             "19 min",
             "+4 min",
         )
-        assert coffee["flag"] == "⚠ overran"
+        assert coffee["flag"] == "▲ overran"
         plenary = rows["complexity-plenary"]
         assert (plenary["started"], plenary["took"], plenary["difference"]) == ("—", "—", "—")
         assert plenary["flag"] == "skipped"
@@ -150,7 +150,7 @@ async def test_the_chart_marks_the_overrun_and_the_skip(recorded_path: Path) -> 
         plan_bar, actual_bar = lines[coffee], lines[coffee + 1]
         assert "░" in plan_bar
         assert "15 min → 19 min" in actual_bar
-        assert actual_bar.rstrip().endswith("▓ +4")
+        assert actual_bar.rstrip().endswith("▓ ▲ +4")
         # The overrun starts after the planned length: the bar is mostly plain.
         assert actual_bar.count("█") > actual_bar.count("▓")
         plenary = next(i for i, line in enumerate(lines) if "Discussion in plenary" in line)

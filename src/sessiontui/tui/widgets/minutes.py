@@ -3,8 +3,9 @@
 `NoteView` shows one group's notes for one item as its template lays them out: free notes as
 text, an empathy map as its four labelled quadrants (two by two; one column on a narrow
 screen, by the screen's `-narrow` class in app.tcss), a common purpose as its three answers
-and the statement's word count against the limit, said in words when it is over. The text
-helpers are pure, so the tests read them without a screen.
+and the statement's word count against the limit, said in words when it is over. Which
+layout a template gets, and what an empty list says, are the exported minutes' (`minutes.view`).
+The text helpers are pure, so the tests read them without a screen.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from textual.widgets import Static
 
 from sessiontui.core import notes as notes_rules
 from sessiontui.display import user_line, user_text
+from sessiontui.minutes import view
 from sessiontui.tui.widgets.overview import long_date
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ class NoteView(Vertical):
         super().__init__(classes=f"-{section.template}")
         self.section = section
         self.set_reactive(NoteView.full, full)
-        self.border_title = user_line(section.group or "Whole room")
+        self.border_title = user_line(section.group or view.WHOLE_ROOM)
 
     @property
     def cut(self) -> bool:
@@ -105,9 +107,10 @@ class NoteView(Vertical):
 
     def compose(self) -> ComposeResult:
         section, full = self.section, self.full
+        layout = view.layout_of(section.template)
         yield Static(members_line(section), classes="note-members")
         fields = section.fields
-        if section.template == "empathy-map":
+        if layout == "quadrants":
             quadrants, fields = fields[:4], fields[4:]
             for pair in (quadrants[:2], quadrants[2:]):
                 with Horizontal(classes="quadrants"):
@@ -116,11 +119,11 @@ class NoteView(Vertical):
                         quadrant.border_title = user_line(question)
                         yield quadrant
         for question, answer in fields:
-            if section.template == "free" and question == "Notes":
+            if layout == "text" and question == "Notes":
                 yield Static(answer_body(answer, full=full)[0], classes="note-text")
             else:
                 yield Static(answer_text(question, answer, full=full), classes="note-answer")
-        if section.template == "common-purpose" or section.limit is not None:
+        if layout == "statement" or section.limit is not None:
             line, over = words_line(section)
             words = Static(line, classes="note-words")
             words.set_class(over, "-over")
@@ -138,7 +141,7 @@ def item_heading(section: NoteSection) -> Text:
 def commitments_text(actions: Sequence[Action]) -> Text:
     """Who committed to what, by when, and where it stands."""
     if not actions:
-        return Text("No commitments were recorded.", style="dim", end="")
+        return Text(view.NO_COMMITMENTS, style="dim", end="")
     text = Text(end="")
     for index, action in enumerate(actions):
         if index:
@@ -168,7 +171,7 @@ def commitments_heading(actions: Sequence[Action]) -> str:
 def coming_up_text(upcoming: Sequence[Upcoming]) -> Text:
     """The next sessions of the series, date then title."""
     if not upcoming:
-        return Text("Nothing planned yet.", style="dim", end="")
+        return Text(view.NOTHING_PLANNED, style="dim", end="")
     text = Text(end="")
     for index, entry in enumerate(sorted(upcoming, key=lambda entry: entry.date)):
         if index:

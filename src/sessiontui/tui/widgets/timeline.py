@@ -3,7 +3,9 @@
 `timeline_lines` draws the chart as one rich `Text` per line for a given width, and
 `timing_cells` words one row of the table; both are pure, so the tests read them without a
 screen. `TimelineChart` draws the lines in `render()`, so a resize redraws it to the new width.
-An overrun is in the error colour and also carries its "+4" in text, and a skipped item says
+The chart's geometry and the overrun marker are the exported minutes' (`minutes.chart`,
+`minutes.view`), so the terminal and the HTML page draw the same bars and say "▲" alike.
+An overrun is in the error colour and also carries its "▲ +4" in text, and a skipped item says
 "skipped", so the chart reads on a monochrome terminal too.
 """
 
@@ -28,16 +30,13 @@ from sessiontui.core.review import (
     span_text,
 )
 from sessiontui.display import user_line
+from sessiontui.minutes import chart
+from sessiontui.minutes.view import flag_of, short_overrun_mark
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from textual.visual import VisualType
 
-    from sessiontui.core.review import ItemTiming, Timing
-
-    _Column = Callable[[dt.datetime], int]
-    _Bar = Callable[[dt.datetime, dt.datetime], tuple[int, int]]
+    from sessiontui.core.review import ItemTiming, SessionState, Timing
 
 PLAN_CELL: Final = "░"
 ACTUAL_CELL: Final = "█"
@@ -45,10 +44,10 @@ OVER_CELL: Final = "▓"
 """The three bar cells differ in shape as well as colour, so the chart reads without colour."""
 
 _MINUTE: Final = dt.timedelta(minutes=1)
-_STEPS: Final = (5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440)
-"""Minutes between the axis's time labels: the smallest that leaves room for each label."""
+_TICK_GAP: Final = 7
+"""Columns at least between two time labels ("13:00" and a space, and a little air)."""
 _MARK_WIDTH: Final = 9
-"""Room after the latest bar for its mark ("+12 min", "skipped")."""
+"""Room after the latest bar for its mark ("▲ +12", "skipped")."""
 
 
 # ---------------------------------------------------------------------------- the summary
@@ -129,31 +128,13 @@ class ChartStyles:
     skipped: Style | str = "italic dim"
 
 
-def _ends(row: ItemTiming) -> tuple[dt.datetime, dt.datetime] | None:
-    """When the item really ran, wall clock; None when it never ran (or was skipped)."""
-    if row.actual_start is None or row.state == "skipped":
-        return None
-    end = row.actual_end
-    if end is None:
-        # Still current when the log stops: as far as its active time went.
-        end = row.actual_start + (row.actual or dt.timedelta(0))
-    return row.actual_start, max(end, row.actual_start)
-
-
-def _step(span: dt.timedelta, columns: int) -> int:
-    per_column = span / _MINUTE / max(1, columns)
-    for step in _STEPS:
-        if step / per_column >= 7:
-            return step
-    return _STEPS[-1]
-
-
 def timeline_lines(timing: Timing, width: int, styles: ChartStyles | None = None) -> list[Text]:
     """The chart, one `Text` per line, `width` cells wide (wider only when `width` is tiny).
 
-    A legend, a time axis scaled to the width from the earliest start to the latest end, then
-    two lines per item: its title and the plan bar, then what happened and the actual bar,
-    whose part beyond the plan is drawn in the over style and marked "+4".
+    A legend, the time axis, then two lines per item: its title and the plan bar, then what
+    happened and the actual bar, whose part beyond the plan is drawn in the over style and
+    marked "▲ +4". Where everything goes is `minutes.chart`'s geometry, the HTML chart's too;
+    this only turns its minutes into cells.
     """
     styles = styles or ChartStyles()
     lines: list[Text] = []
@@ -170,59 +151,52 @@ def timeline_lines(timing: Timing, width: int, styles: ChartStyles | None = None
         return lines
     label_width = min(30, max(12, width // 4))
     columns = max(4, width - label_width - 1 - _MARK_WIDTH)
-    ranges = [(row.planned_start, row.planned_end) for row in timing.items]
-    ranges += [ends for row in timing.items if (ends := _ends(row)) is not None]
-    first = min(start for start, _ in ranges)
-    last = max(end for _, end in ranges)
-    span = max(last - first, _MINUTE)
-
-    def column(moment: dt.datetime) -> int:
-        return max(0, min(columns, round((moment - first) / span * columns)))
-
-    def bar(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
-        left = column(start)
-        return left, max(left + (1 if end > start else 0), column(end))
-
-    lines.extend(_axis(first, last, columns, label_width=label_width, column=column, styles=styles))
-    for row in timing.items:
+    drawn = chart.chart_of(timing, tick_gaps=columns / _TICK_GAP)
+    cells = _Cells(drawn.axis, columns)
+    lines.extend(_axis(drawn.axis, cells, label_width=label_width, styles=styles))
+    for bar in drawn.bars:
         title = Text(no_wrap=True, overflow="crop", end="")
-        label = user_line(row.item.title)
+        label = Text(bar.title, end="")
         label.truncate(label_width, overflow="ellipsis", pad=True)
         title.append_text(label)
         title.append(" ")
-        left, right = bar(row.planned_start, row.planned_end)
+        left, right = cells.bar(bar.plan_from, bar.plan_length)
         title.append(" " * left)
         title.append(PLAN_CELL * (right - left), styles.plan)
         lines.append(title)
-        lines.append(_actual_line(row, label_width, column, bar, styles))
+        lines.append(_actual_line(bar, label_width, cells, styles))
     return lines
 
 
-def _axis(
-    first: dt.datetime,
-    last: dt.datetime,
-    columns: int,
-    *,
-    label_width: int,
-    column: _Column,
-    styles: ChartStyles,
-) -> list[Text]:
-    step = _step(last - first, columns)
-    tick = first.replace(second=0, microsecond=0)
-    past = (tick.hour * 60 + tick.minute) % step
-    if past or tick < first:
-        tick += dt.timedelta(minutes=step - past)
-    labels = [" "] * (columns + 6)
-    rule = ["─"] * (columns + 1)
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """The chart's minutes as terminal columns: the axis spread over `columns` cells."""
+
+    axis: chart.Axis
+    columns: int
+
+    def column(self, minutes: float) -> int:
+        """The cell a moment `minutes` after the axis start falls in."""
+        return max(0, min(self.columns, round(self.axis.fraction(minutes) * self.columns)))
+
+    def bar(self, start: float, length: float) -> tuple[int, int]:
+        """The cells a bar covers, left inclusive, right exclusive; at least one if it lasted."""
+        left = self.column(start)
+        return left, max(left + (1 if length > 0 else 0), self.column(start + length))
+
+
+def _axis(axis: chart.Axis, cells: _Cells, *, label_width: int, styles: ChartStyles) -> list[Text]:
+    labels = [" "] * (cells.columns + 6)
+    rule = ["─"] * (cells.columns + 1)
     free_from = 0
-    while tick <= last:
-        at = column(tick)
+    for tick in axis.ticks:
+        at = cells.column(tick.at)
         rule[at] = "┬"
+        # A label that would run into the one before is left out; its tick still shows.
         if at >= free_from:
-            for offset, char in enumerate(clock_text(tick)):
+            for offset, char in enumerate(tick.label):
                 labels[at + offset] = char
-            free_from = at + 6
-        tick += dt.timedelta(minutes=step)
+            free_from = at + len(tick.label) + 1
     pad = " " * (label_width + 1)
     return [
         Text(pad + "".join(labels).rstrip(), style=styles.axis, no_wrap=True, end=""),
@@ -230,41 +204,38 @@ def _axis(
     ]
 
 
-def _actual_line(
-    row: ItemTiming, label_width: int, column: _Column, bar: _Bar, styles: ChartStyles
-) -> Text:
+def _actual_line(bar: chart.Bar, label_width: int, cells: _Cells, styles: ChartStyles) -> Text:
+    row = bar.row
     line = Text(no_wrap=True, overflow="crop", end="")
-    ends = _ends(row)
+    reached = bar.actual_from is not None and not bar.skipped
     said = minutes_text(row.planned)
-    if ends is not None:
+    if reached:
         said += f" → {minutes_text(row.actual)}"
     label = Text(f"  {said}", style="dim")
-    if row.state == "skipped":
+    if bar.skipped:
         label = Text("  skipped", style=styles.skipped)
     label.truncate(label_width, overflow="ellipsis", pad=True)
     line.append_text(label)
     line.append(" ")
-    if ends is None:
-        left = column(row.planned_start)
-        line.append(" " * left)
-        if row.state == "skipped":
+    if bar.actual_from is None or bar.actual_length is None or bar.skipped:
+        # Never reached, or skipped: nothing ran, so the word stands where the plan began.
+        line.append(" " * cells.column(bar.plan_from))
+        if bar.skipped:
             line.append("skipped", styles.skipped)
         return line
-    start, end = ends
-    left, right = bar(start, end)
-    over = row.duration_difference if row.overran else None
+    left, right = cells.bar(bar.actual_from, bar.actual_length)
     over_from = right
-    if over is not None:
-        # The last `over` minutes of the bar are beyond the plan (pauses are inside it).
-        over_from = max(left, min(right, column(end - over)))
+    if bar.over_from is not None:
+        over_from = max(left, min(right, cells.column(bar.over_from)))
+        # An overrun shorter than a cell still gets one: the mark beside it needs its bar.
         if over_from == right and right > left:
             over_from = right - 1
     line.append(" " * left)
     line.append(ACTUAL_CELL * (over_from - left), styles.actual)
     line.append(OVER_CELL * (right - over_from), styles.over)
     difference = row.duration_difference
-    if over is not None:
-        line.append(f" +{round(over / _MINUTE)}", styles.over)
+    if bar.over:
+        line.append(f" {short_overrun_mark(bar)}", styles.over)
     elif difference is not None and difference <= -_MINUTE and row.state != "current":
         line.append(f" −{round(-difference / _MINUTE)}", styles.plan)
     if row.state == "current":
@@ -342,23 +313,21 @@ NARROW: Final = ("item", "planned", "started", "plan", "took", "difference", "fl
 WIDE_FROM: Final = 100
 
 
-def flag_text(row: ItemTiming, *, ran: bool) -> Text:
-    """What stands out about an item, in a word: overran, skipped, running, not reached."""
-    if row.state == "skipped":
-        return Text("skipped", style="italic", end="")
-    if row.overran:
-        return Text("⚠ overran", style="bold", end="")
-    if row.state == "current":
-        return Text("running", end="")
-    if ran and row.actual_start is None:
-        return Text("not reached", style="dim", end="")
-    return Text("", end="")
+_FLAG_STYLES: Final = {"skipped": "italic", "overran": "bold", "running": "", "not-reached": "dim"}
 
 
-def timing_cells(row: ItemTiming, *, ran: bool = True) -> dict[str, Text]:
+def flag_text(row: ItemTiming, state: SessionState) -> Text:
+    """What stands out about an item, in the minutes' words: overran, skipped, running, ..."""
+    flag = flag_of(row, state)
+    if flag is None:
+        return Text("", end="")
+    return Text(flag.text, style=_FLAG_STYLES[flag.kind], end="")
+
+
+def timing_cells(row: ItemTiming, state: SessionState = "finished") -> dict[str, Text]:
     """One item's cells: planned and actual start and length, and how they differ.
 
-    `ran` is whether the session started at all: a plan-only session says nothing is missing.
+    `state` is the session's: only a finished session has items it never reached.
     """
     reached = row.actual_start is not None and row.state != "skipped"
     dim = "dim" if row.state == "skipped" else ""
@@ -373,7 +342,7 @@ def timing_cells(row: ItemTiming, *, ran: bool = True) -> dict[str, Text]:
         "difference": Text(
             difference_text(row.duration_difference) if reached else "—", style=over, end=""
         ),
-        "flag": flag_text(row, ran=ran),
+        "flag": flag_text(row, state),
     }
 
 
@@ -408,9 +377,8 @@ class TimingTable(DataTable[Text]):
         for name in names:
             heading, column_width = COLUMNS[name]
             self.add_column(heading, width=column_width or title_width, key=name)
-        ran = timing.state != "planned"
         for row in timing.items:
-            cells = timing_cells(row, ran=ran)
+            cells = timing_cells(row, timing.state)
             cells["item"].truncate(title_width, overflow="ellipsis")
             self.add_row(*(cells[name] for name in names), key=row.item.id)
 
