@@ -375,7 +375,8 @@ def _review(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import os
 
-    from sessiontui import minutes, session_file
+    from sessiontui import session_file
+    from sessiontui.minutes import formats
     from sessiontui.store import atomic
 
     path: Path = args.file
@@ -386,7 +387,7 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(str(error))
     output: Path | None = args.output
     fmt: str = args.format or ("html" if output and output.suffix in (".html", ".htm") else "md")
-    text = minutes.render(session, fmt)
+    text = formats.render(session, fmt)
     if output is None:
         sys.stdout.write(text)
         return EXIT_OK

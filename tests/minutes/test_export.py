@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from recorded import recorded_example
-from sessiontui import minutes, session_file
+from sessiontui import session_file
 from sessiontui.cli import main
 from sessiontui.core.model import Session
-from sessiontui.minutes import html, markdown
+from sessiontui.minutes import formats, html, markdown
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -133,7 +133,7 @@ def test_absent_people_are_named_as_absent(plan_only: Session) -> None:
 
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown minutes format 'pdf'"):
-        minutes.render(recorded_example(), "pdf")
+        formats.render(recorded_example(), "pdf")
 
 
 def test_the_html_page_fetches_nothing_and_forbids_fetching() -> None:

@@ -20,8 +20,9 @@ from textual.widgets import Static, TabbedContent
 
 from pilot_helpers import START, settle
 from recorded import recorded_example
-from sessiontui import minutes, session_file
+from sessiontui import session_file
 from sessiontui.core.model import Action, Event, Note, Session, Upcoming, WayOfWorking
+from sessiontui.minutes import formats
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.screens.review import ReviewScreen
@@ -417,7 +418,7 @@ async def test_x_writes_the_minutes_beside_the_file(
     def fake_minutes(session: Session, fmt: str) -> str:
         return f"{fmt}: {session.title}\n"
 
-    monkeypatch.setattr(minutes, "render", fake_minutes)
+    monkeypatch.setattr(formats, "render", fake_minutes)
     async with reviewing(recorded_path) as (app, pilot, _screen):
         await press(pilot, "x")
         md = recorded_path.with_name("2023-02-16-recorded-minutes.md")
@@ -434,7 +435,7 @@ async def test_minutes_that_fail_are_said_on_screen(
     def broken(session: Session, fmt: str) -> str:
         raise NotImplementedError(fmt)
 
-    monkeypatch.setattr(minutes, "render", broken)
+    monkeypatch.setattr(formats, "render", broken)
     async with reviewing(recorded_path) as (app, pilot, _screen):
         await press(pilot, "x")
         said = [(n.title, n.severity) for n in app._notifications]

@@ -390,13 +390,13 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, session: Session) -> None:
-        from sessiontui import minutes
+        from sessiontui.minutes import formats
         from sessiontui.store import atomic
 
         paths = self.minutes_paths()
         try:
             # Both texts first: a format that fails leaves neither file half-updated.
-            texts = [minutes.render(session, path.suffix[1:]) for path in paths]
+            texts = [formats.render(session, path.suffix[1:]) for path in paths]
             for path, text in zip(paths, texts, strict=True):
                 atomic.write_text(path, text)
         except NotImplementedError:
