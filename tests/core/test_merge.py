@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,12 +20,12 @@ from sessiontui import session_file
 from sessiontui.core.merge import (
     END_MARKER,
     MID_MARKER,
-    NOTE_FIELDS,
     START_MARKER,
     merge,
     merge_text,
 )
 from sessiontui.core.model import Action, AgendaItem, Event, Group, Note, Participant, Session
+from sessiontui.core.notes import TEXT_FIELDS as NOTE_FIELDS
 
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 ITEMS = ("empathy", "purpose", "reflect")
@@ -423,3 +423,57 @@ def test_merge_text_cases(base: str, mine: str, theirs: str, expected: str | Non
         assert marked and "B\r\n" in text and "A\r\n" in text
     else:
         assert (text, marked) == (expected, False)
+
+
+# ---------------------------------------------------------------------------- a new template
+
+
+@pytest.fixture
+def retro_template() -> Iterator[str]:
+    """A notes template declared only for this test, whose fields no built-in template has."""
+    from sessiontui.core import note_templates
+
+    template = note_templates.Template(
+        name="start-stop-continue",
+        title="Start, stop, continue",
+        description="A retrospective: what to start doing, stop doing and keep doing.",
+        questions=(
+            note_templates.Question("start_doing", "What should we start doing?", "Start."),
+            note_templates.Question("stop_doing", "What should we stop doing?", "Stop."),
+        ),
+        layout="text",
+    )
+    note_templates.register(template)
+    try:
+        yield template.name
+    finally:
+        note_templates.unregister(template.name)
+
+
+def test_a_newly_declared_templates_field_keeps_both_writers_texts(retro_template: str) -> None:
+    # The data-loss trap: a merge that lists the fields it merges by hand would keep only
+    # one side's text of a field added by a new template, and no other test would notice.
+    from sessiontui.core import notes
+
+    retro = AgendaItem(
+        id="retro",
+        title="Retrospective",
+        kind="breakout",
+        minutes=20,
+        notes_template=retro_template,
+    )
+    base = base_session().model_copy(update={"agenda": [*base_session().agenda, retro]})
+    base = notes.with_texts(base, "retro", "Group 1", {"start_doing": "one\ntwo\nthree\n"}, START)
+    later = START + dt.timedelta(minutes=1)
+    mine = notes.with_texts(
+        base, "retro", "Group 1", {"start_doing": "one\ntwo\nthree\nmine\n"}, later
+    )
+    theirs = notes.with_texts(
+        base, "retro", "Group 1", {"start_doing": "theirs\none\ntwo\nthree\n"}, later
+    )
+    merged = merge(base, mine, theirs).session
+    note = note_of(merged, "retro", "Group 1")
+    assert note is not None
+    assert note.answer("start_doing") == "theirs\none\ntwo\nthree\nmine\n"
+    # And the merged session still saves and reads back with the new field.
+    assert session_file.parse(session_file.dumps(merged)) == merged

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
-    from sessiontui.core.model import Session
+    from sessiontui.core.model import Note, Session
 
 MAX_SLUG_LENGTH: Final = 60
 """Longest slug of a title in a file name; long titles are cut at a word."""
@@ -92,10 +92,8 @@ def newest_first(summaries: Iterable[Summary]) -> list[Summary]:
     return dated + rest
 
 
-def _note_has_text(note: object) -> bool:
-    from sessiontui.core.notes import TEXT_FIELDS
-
-    return any(str(getattr(note, name)).strip() for name in TEXT_FIELDS)
+def _note_has_text(note: Note) -> bool:
+    return any(text.strip() for text in note.answers.values())
 
 
 # ---------------------------------------------------------------------------- search
@@ -133,7 +131,8 @@ def search_session(path: Path, session: Session, query: str) -> list[Hit]:
     holding all of them, in any order. The session's title and series, agenda item titles,
     every note field and each commitment's who and what are searched.
     """
-    from sessiontui.core.notes import TEMPLATES, TEXT_FIELDS, template_of
+    from sessiontui.core.note_templates import label_of
+    from sessiontui.core.notes import fields_of
 
     words = query_words(query)
     if not words:
@@ -151,21 +150,20 @@ def search_session(path: Path, session: Session, query: str) -> list[Hit]:
         hits.append(Hit(path, session.title, session.date, kind, item, group, where, snippet, span))
 
     add("title", None, None, "Session title", [session.title, session.series or ""])
-    labels = {field.name: field.label for fields in TEMPLATES.values() for field in fields}
     order = {item.id: index for index, item in enumerate(session.agenda)}
     for item in session.agenda:
         add("title", item.id, None, f"Agenda: {item.title}", [item.title])
-        asked = [field.name for field in TEMPLATES[template_of(item)]]
-        # Text kept in a field the template no longer asks is searched too, after the rest.
-        fields = asked + [name for name in TEXT_FIELDS if name not in asked]
+        asked = [question.key for question in fields_of(item)]
         for note in sorted(
             (note for note in session.notes if note.item == item.id), key=_group_order
         ):
             group = note.group or "Whole room"
-            for name in fields:
-                text = getattr(note, name)
+            # Text kept in a field the template no longer asks is searched too, after the rest.
+            keys = asked + [key for key in note.answers if key not in asked]
+            for key in keys:
+                text = note.answer(key)
                 if text:
-                    where = f"{item.title} · {group} · {labels[name]}"
+                    where = f"{item.title} · {group} · {label_of(key)}"
                     add("note", item.id, note.group, where, [text])
         for action in session.actions:
             if action.item == item.id:

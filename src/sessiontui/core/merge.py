@@ -9,9 +9,10 @@ version both sides started from (`base`), this screen's version (`mine`) and the
 - `actions`: rows added on either side are kept; a row one side deleted goes unless the
   other side has just added it again. Rows are compared whole, so the same row reaching
   both sides by different routes is kept once.
-- `notes`: per group and item, each text field is merged by lines. Edits to different lines
-  merge silently; edits to the same lines keep both texts between marker lines, and the
-  result lists a sentence saying so, for the screen to show.
+- `notes`: per group and item, each text (every question of every template declared in
+  `note_templates`, and any other text either side holds) is merged by lines. Edits to
+  different lines merge silently; edits to the same lines keep both texts between marker
+  lines, and the result lists a sentence saying so, for the screen to show.
 - `groups` per item, `participants` per name and every other field: the side that changed
   it wins; if both changed one item's groups, this screen's draw wins and a sentence says so.
 
@@ -29,20 +30,17 @@ from typing import Any, TypeVar
 import merge3
 from pydantic import BaseModel
 
+from sessiontui.core import note_templates
 from sessiontui.core.model import AgendaItem, Group, Note, Session
 
 __all__ = [
     "END_MARKER",
     "MID_MARKER",
-    "NOTE_FIELDS",
     "START_MARKER",
     "MergeResult",
     "merge",
     "merge_text",
 ]
-
-NOTE_FIELDS = ("text", "see", "hear", "think_feel", "do_expect", "what", "why", "benefits")
-"""The text fields of a notes entry, merged line by line."""
 
 START_MARKER = "<<<<<<< changed on two screens at once; saved first:"
 MID_MARKER = "======= saved second:"
@@ -209,13 +207,14 @@ def _merge_notes(
     def merge_note(old: Note | None, ours: Note, other: Note) -> Note:
         start = old if old is not None else Note(item=ours.item, group=ours.group)
         changes: dict[str, Any] = {}
-        for field in NOTE_FIELDS:
-            text, marked = merge_text(
-                getattr(start, field), getattr(ours, field), getattr(other, field)
-            )
-            changes[field] = text
+        # Every text either side holds, not a list kept here: a template declared later
+        # (or one this build does not know) is merged like the rest instead of dropped.
+        keys = dict.fromkeys([*note_templates.field_keys(), *ours.answers, *other.answers])
+        for key in keys:
+            text, marked = merge_text(start.answer(key), ours.answer(key), other.answer(key))
+            changes[key] = text
             if marked:
-                clashes.append((ours, field))
+                clashes.append((ours, key))
         stamps = [stamp for stamp in (ours.edited, other.edited) if stamp is not None]
         changes["edited"] = max(stamps, default=None)
         return ours.model_copy(update=changes)

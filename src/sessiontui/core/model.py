@@ -3,8 +3,10 @@
 These models *are* the file format: `sessiontui schema` prints their JSON Schema and
 `docs/session-format.md` describes them. The docstring under each field becomes its
 description in the schema, so editors that read it (taplo, Even Better TOML) show it
-while people type. The item kinds are declared once, in `item_kinds`; the allowed values
-and the schema come from there.
+while people type. What varies with the workshop's methods is declared elsewhere, once:
+the item kinds in `item_kinds`, the notes templates (and so a `[[notes]]` table's text
+keys) in `note_templates`; the allowed values, the schema and the notes' keys come from
+there.
 """
 
 from __future__ import annotations
@@ -14,17 +16,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationError,
     field_validator,
     model_serializer,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
-from sessiontui.core import item_kinds
+from sessiontui.core import item_kinds, note_templates
 
 SCHEMA_VERSION = 1
 """The version this build writes; older files are migrated in memory, newer ones open read-only."""
@@ -38,7 +46,36 @@ else:
     # validation, error wording and schema enum as a hand-written one.
     ItemKind = Literal[item_kinds.names()]
 
-NotesTemplate = Literal["free", "empathy-map", "common-purpose"]
+
+def _known_template(name: str) -> str:
+    """Accept a declared notes template, checked against the registry at validation time.
+
+    Checked live rather than frozen into a Literal, so a template declared at run time (a
+    test, a plugin) is accepted too; the error is worded like the Literal's it replaces.
+    """
+    if name not in note_templates.names():
+        # pydantic's own wording: "'free', 'empathy-map' or 'common-purpose'".
+        *others, last = [repr(declared) for declared in note_templates.names()]
+        expected = f"{', '.join(others)} or {last}" if others else last
+        raise PydanticCustomError(
+            "literal_error", "Input should be {expected}", {"expected": expected}
+        )
+    return name
+
+
+class _TemplateEnum:
+    """The JSON Schema enum of `notes_template`, read from the registry each time it is made."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "enum": list(note_templates.names())}
+
+
+NotesTemplate: TypeAlias = Annotated[str, AfterValidator(_known_template), _TemplateEnum]
+"""The name of a notes template declared in `note_templates`."""
+
 EventKind = Literal[
     "start", "pause", "resume", "next", "back", "extend", "skip", "finish", "broadcast", "replan"
 ]
@@ -48,6 +85,24 @@ ActionStatus = Literal["open", "done", "dropped"]
 def _list_choices(schema: dict[str, Any], summary: str) -> None:
     """Add the registry's choices, each with what it is, to a field's schema description."""
     schema["description"] = f"{schema.get('description', '')} {summary}".strip()
+
+
+def _answer_properties(schema: dict[str, Any]) -> None:
+    """Give a `[[notes]]` table's schema one string property per declared question.
+
+    The JSON Schema lists each key with its description, as if written as fields, and still
+    refuses other keys, so editors complete and check notes as they do every other table.
+    """
+    properties = schema.setdefault("properties", {})
+    for template in note_templates.templates():
+        for question in template.questions:
+            properties[question.key] = {
+                "default": "",
+                "description": question.description,
+                "title": question.key.replace("_", " ").title(),
+                "type": "string",
+            }
+    schema["additionalProperties"] = False
 
 
 Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
@@ -113,14 +168,17 @@ class AgendaItem(_Table):
     """Fixed start time (local), e.g. a tea break that must start at 14:30; otherwise the item follows the one before."""
     prompts: list[str] = Field(default_factory=list)
     """Questions or instructions shown to the room while the item runs."""
-    notes_template: NotesTemplate | None = None
-    """Shape of the notes taken during this item: free, empathy-map or common-purpose."""
+    notes_template: NotesTemplate | None = Field(
+        default=None,
+        json_schema_extra=lambda schema: _list_choices(schema, note_templates.schema_summary()),
+    )
+    """Shape of the notes taken during this item; none means free notes."""
     group_size: Annotated[int, Field(ge=2, le=50)] | None = None
     """For pairing and breakout items: people per group (an odd one out makes a group one larger)."""
     turn_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
     """For pairing rounds: minutes each person speaks before the swap cue."""
     word_limit: Annotated[int, Field(ge=1, le=10_000)] | None = None
-    """For common-purpose notes: the statement's word limit (flagged, never enforced)."""
+    """For notes that make one statement (common-purpose): the statement's word limit (flagged, never enforced)."""
     warn_minutes: Annotated[int, Field(ge=0, le=240)] | None = None
     """Minutes left at which this item's countdown turns to its warning state (default: the session's), unless `warn_fraction` of the item comes sooner."""
     warn_fraction: Share | None = None
@@ -159,7 +217,13 @@ class Group(_Table):
 
 
 class Note(_Table):
-    """Notes taken for one group during one agenda item; fields follow the item's template."""
+    """Notes taken for one group during one agenda item: one text per question of the item's template."""
+
+    # The text keys are the questions of every template in `note_templates`, not fields
+    # written out here: a template declared there is stored, merged and saved with nothing
+    # else to change. Keys no template declares are refused as unknown, as on every table.
+    model_config = ConfigDict(extra="allow", json_schema_extra=_answer_properties)
+    __pydantic_extra__: dict[str, str] = Field(init=False)
 
     item: str
     """The `id` of the agenda item these notes belong to."""
@@ -167,22 +231,43 @@ class Note(_Table):
     """The group's name, or empty for notes on the whole room."""
     edited: dt.datetime | None = None
     """When the notes were last changed (UTC)."""
-    text: str = ""
-    """Free notes (the `free` template, and anything else worth keeping)."""
-    see: str = ""
-    """Empathy map: what do they see?"""
-    hear: str = ""
-    """Empathy map: what do they hear?"""
-    think_feel: str = ""
-    """Empathy map: what do they think and feel?"""
-    do_expect: str = ""
-    """Empathy map: what do they actually do or expect?"""
-    what: str = ""
-    """Common purpose: what do we want to do?"""
-    why: str = ""
-    """Common purpose: why do we want to do it?"""
-    benefits: str = ""
-    """Common purpose: what will the benefits be?"""
+
+    def answer(self, key: str) -> str:
+        """The text typed for one question, by its `[[notes]]` key; empty when none was."""
+        return (self.__pydantic_extra__ or {}).get(key, "")
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """Every question's text by key, including questions of templates the item no longer uses."""
+        return dict(self.__pydantic_extra__ or {})
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _declared_keys_in_order(cls, data: Any, handler: ModelWrapValidatorHandler[Note]) -> Note:
+        if not isinstance(data, dict):
+            return handler(data)
+        keys = note_templates.field_keys()
+        known = {*cls.model_fields, *keys}
+        unknown = [key for key in data if key not in known]
+        if unknown:
+            raise _with_unknown_keys(cls.__name__, data, unknown, handler)
+        note = handler(data)
+        # Every declared key present, in declaration order: two notes with the same texts
+        # compare equal however they were made, and are saved with their keys in one order.
+        given = note.__pydantic_extra__ or {}
+        note.__pydantic_extra__ = {key: given.get(key, "") for key in keys}
+        return note
+
+    @model_serializer(mode="wrap")
+    def _empty_answers_are_defaults(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        # An empty answer is every question's default, left out of the file as defaults are.
+        data = handler(self)
+        if info.exclude_defaults and isinstance(data, dict):
+            answers = self.__pydantic_extra__ or {}
+            return {key: value for key, value in data.items() if key not in answers or value}
+        return data
 
     @field_validator("edited")
     @classmethod
@@ -324,6 +409,31 @@ class Session(_Table):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+
+def _with_unknown_keys(
+    title: str, data: dict[str, Any], unknown: list[str], handler: ModelWrapValidatorHandler[Any]
+) -> ValidationError:
+    """The error of a `[[notes]]` table with keys no template declares, and its other errors.
+
+    Worded as pydantic words an unknown key on every other table (same type, the key's own
+    location), so the file's error messages, line numbers and the read-only opening of a
+    newer file (which drops unknown keys) work for notes as they do elsewhere.
+    """
+    errors: list[InitErrorDetails] = []
+    try:
+        handler({key: value for key, value in data.items() if key not in unknown})
+    except ValidationError as exc:
+        errors += [
+            InitErrorDetails(
+                type=error["type"], loc=error["loc"], input=error["input"], ctx=error.get("ctx", {})
+            )
+            for error in exc.errors()
+        ]
+    errors += [
+        InitErrorDetails(type="extra_forbidden", loc=(key,), input=data[key]) for key in unknown
+    ]
+    return ValidationError.from_exception_data(title, errors)
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:

@@ -1,18 +1,19 @@
-"""Note-taking rules: what each template asks, word counts, and edits to a session's notes.
+"""Note-taking rules: what an item's template asks, word counts, and edits to a session's notes.
 
 Pure functions over `model.Session`, so the notes screen, the command line and the tests
-share one idea of where a group's notes live and what the common-purpose word limit counts.
-No Textual import, no disk.
+share one idea of where a group's notes live and what a statement's word limit counts. The
+templates themselves are declared in `note_templates`. No Textual import, no disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Final
 
-from sessiontui.core.model import Action, AgendaItem, Note, NotesTemplate, Session
+from sessiontui.core import note_templates
+from sessiontui.core.model import Action, AgendaItem, Note, Session
+from sessiontui.core.note_templates import Question, Template
 
 AUTOSAVE_IDLE: Final = dt.timedelta(seconds=1)
 """Typing paused this long is saved: VS Code backs up about a second after typing stops."""
@@ -27,46 +28,30 @@ WHOLE_ROOM: Final = ""
 """The group name of notes on the whole room rather than one group."""
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One text area of a template: the `Note` attribute it fills and the question it asks."""
-
-    name: str
-    label: str
-
-
-TEMPLATES: Final[dict[NotesTemplate, tuple[Field, ...]]] = {
-    "free": (Field("text", "Notes"),),
-    "empathy-map": (
-        Field("see", "What do they see?"),
-        Field("hear", "What do they hear?"),
-        Field("think_feel", "What do they think and feel?"),
-        Field("do_expect", "What do they actually do or expect?"),
-    ),
-    "common-purpose": (
-        Field("what", "What do we want to do?"),
-        Field("why", "Why do we want to do it?"),
-        Field("benefits", "What will the benefits be?"),
-    ),
-}
-"""The text areas of each `notes_template`, in the order the workshop asks them."""
-
-TEXT_FIELDS: Final = tuple(
-    dict.fromkeys(field.name for fields in TEMPLATES.values() for field in fields)
-)
-"""Every text attribute of `Note`, for code that must treat them all alike."""
+TEXT_FIELDS: Final = note_templates.FIELD_KEYS
+"""Every text key of a `Note`, for code that must treat them all alike (read from the registry)."""
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 
-def template_of(item: AgendaItem) -> NotesTemplate:
-    """The template an item's notes use; free notes when the plan names none."""
-    return item.notes_template or "free"
+def template_of(item: AgendaItem) -> str:
+    """The name of the template an item's notes use; free notes when the plan names none."""
+    return declared_template_of(item).name
 
 
-def fields_of(item: AgendaItem) -> tuple[Field, ...]:
-    """The text areas the notes of this item have."""
-    return TEMPLATES[template_of(item)]
+def declared_template_of(item: AgendaItem) -> Template:
+    """The template an item's notes use, as declared in `note_templates`."""
+    return note_templates.template(item.notes_template)
+
+
+def fields_of(item: AgendaItem) -> tuple[Question, ...]:
+    """The questions (text areas) the notes of this item have, in the order they are asked."""
+    return declared_template_of(item).questions
+
+
+def counts_words(item: AgendaItem) -> bool:
+    """Whether the item's notes show a word count: a statement template, or a `word_limit` set."""
+    return declared_template_of(item).counts_words or item.word_limit is not None
 
 
 def word_count(text: str) -> int:
@@ -78,7 +63,7 @@ def statement_words(note: Note | None, item: AgendaItem) -> int:
     """Words in the whole statement, the sum over the item's text areas (the 40-word limit)."""
     if note is None:
         return 0
-    return sum(word_count(getattr(note, field.name)) for field in fields_of(item))
+    return sum(word_count(note.answer(question.key)) for question in fields_of(item))
 
 
 def over_limit(note: Note | None, item: AgendaItem) -> int:
@@ -104,12 +89,12 @@ def with_texts(
     Only changed fields move `edited`, so saving an unchanged pane does not look like an edit
     to another instance merging it.
     """
-    unknown = set(texts) - set(TEXT_FIELDS)
+    unknown = [key for key in texts if key not in TEXT_FIELDS]
     if unknown:
         raise ValueError(f"not a notes field: {', '.join(sorted(unknown))}")
     existing = note_for(session, item_id, group)
     current = existing or Note(item=item_id, group=group)
-    changes = {name: text for name, text in texts.items() if getattr(current, name) != text}
+    changes = {key: text for key, text in texts.items() if current.answer(key) != text}
     if not changes:
         return session
     updated = current.model_copy(update={**changes, "edited": now.astimezone(dt.UTC)})

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Final, Literal
 
+from sessiontui.core import note_templates, schedule
 from sessiontui.core import notes as notes_rules
-from sessiontui.core import schedule
 from sessiontui.core.model import Action, ActionStatus, AgendaItem, Note, NotesTemplate, Session
 
 _ZERO: Final = dt.timedelta(0)
@@ -223,6 +223,11 @@ class NoteSection:
     edited: dt.datetime | None
 
     @property
+    def layout(self) -> note_templates.Layout:
+        """How the template lays these notes out: "text", "quadrants" or "statement"."""
+        return note_templates.layout_of(self.template)
+
+    @property
     def over_limit(self) -> int:
         """Words over the limit, 0 when within it or when there is none."""
         return 0 if self.limit is None else max(0, self.words - self.limit)
@@ -246,11 +251,11 @@ def note_sections(session: Session) -> list[NoteSection]:
         except KeyError:
             continue
         asked = notes_rules.fields_of(item)
-        fields = [(field.label, getattr(note, field.name)) for field in asked]
-        asked_names = {field.name for field in asked}
-        for name in notes_rules.TEXT_FIELDS:
-            if name not in asked_names and getattr(note, name).strip():
-                fields.append((_field_label(name), getattr(note, name)))
+        fields = [(question.label, note.answer(question.key)) for question in asked]
+        asked_keys = {question.key for question in asked}
+        for key, text in note.answers.items():
+            if key not in asked_keys and text.strip():
+                fields.append((note_templates.label_of(key), text))
         sections.append(
             NoteSection(
                 item=item,
@@ -270,14 +275,6 @@ def _group_key(note: Note) -> tuple[int, str]:
     # "Group 2" before "Group 10": the number in the name, when there is one, sorts first.
     digits = "".join(ch for ch in note.group if ch.isdigit())
     return (int(digits) if digits else 0, note.group)
-
-
-def _field_label(name: str) -> str:
-    for fields in notes_rules.TEMPLATES.values():
-        for field in fields:
-            if field.name == name:
-                return field.label
-    return name
 
 
 def ways_of_working_used(session: Session) -> list[str]:

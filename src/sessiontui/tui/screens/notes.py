@@ -207,7 +207,7 @@ class NotesScreen(EditingScreen):
         if session is None or self.item_id is None or self.group is None:
             return {}
         note = notes.note_for(session, self.item_id, self.group)
-        return {name: getattr(note, name) if note else "" for name in notes.TEXT_FIELDS}
+        return {key: note.answer(key) if note else "" for key in notes.TEXT_FIELDS}
 
     def _show_pane(self) -> None:
         from sessiontui.core import notes
@@ -223,7 +223,7 @@ class NotesScreen(EditingScreen):
             notes.fields_of(item),
             self._texts(),
             word_limit=item.word_limit,
-            count_words=item.notes_template == "common-purpose" or item.word_limit is not None,
+            count_words=notes.counts_words(item),
         )
         self.mount(self._pane, before=self.query_one(SettledFooter))
         self._pane.call_after_refresh(self._focus_first_area)
@@ -231,7 +231,7 @@ class NotesScreen(EditingScreen):
 
     def _focus_first_area(self) -> None:
         if self._pane is not None and self._pane.fields:
-            area = self._pane.area(self._pane.fields[0].name)
+            area = self._pane.area(self._pane.fields[0].key)
             # At the end: a note-taker coming back to a group's notes carries on from there.
             area.move_cursor(area.document.end)
             area.focus()
@@ -362,6 +362,7 @@ class NotesScreen(EditingScreen):
 
     def action_commitments(self) -> None:
         """Note each person's one practical thing."""
+
         self.save_typing()
         open_screen(self, "commitments", self.path, item=self.item_id)
 

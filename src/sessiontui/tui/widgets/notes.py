@@ -1,7 +1,7 @@
 """The note-taker's widgets: one group's notes shaped by the item's template, and its word count.
 
-`NotesPane` shows one text area per question of the template (free notes, the four quadrants of
-an empathy map, the three questions of a common purpose) and says each change as a
+`NotesPane` shows one text area per question of the item's template (as `core.note_templates`
+declares it: free notes, the four quadrants of an empathy map, ...) and says each change as a
 `NotesPane.Edited` message; it never touches the session itself, so a keystroke costs no more
 than the text area's own work. Texts set from outside (another screen's save merged in) are
 not echoed back as edits.
@@ -24,7 +24,7 @@ from textual.widgets import Static, TextArea
 from sessiontui.display import safe_cells, user_line
 
 if TYPE_CHECKING:
-    from sessiontui.core.notes import Field
+    from sessiontui.core.note_templates import Question
 
 
 def word_count_line(counts: Sequence[int], limit: int | None) -> tuple[Text, bool]:
@@ -63,7 +63,7 @@ class NotesArea(TextArea):
 
 
 class WordCount(Static):
-    """The common-purpose statement's word count, flagged when over the limit."""
+    """A statement's word count (a common purpose, say), flagged when over the limit."""
 
     DEFAULT_CSS = """
     WordCount { height: 1; padding: 0 1; }
@@ -106,7 +106,7 @@ class NotesPane(Vertical):
 
     def __init__(
         self,
-        fields: Sequence[Field],
+        fields: Sequence[Question],
         texts: Mapping[str, str],
         *,
         word_limit: int | None = None,
@@ -115,15 +115,15 @@ class NotesPane(Vertical):
     ) -> None:
         super().__init__(id=id)
         self.fields = tuple(fields)
-        self._known = {field.name: texts.get(field.name, "") for field in self.fields}
+        self._known = {field.key: texts.get(field.key, "") for field in self.fields}
         self._counts: dict[str, int] = {}
         self.word_count = WordCount(word_limit, id="word-count") if count_words else None
 
     def compose(self) -> ComposeResult:
         for field in self.fields:
             area = NotesArea(
-                self._known[field.name],
-                id=f"field-{field.name}",
+                self._known[field.key],
+                id=f"field-{field.key}",
                 soft_wrap=True,
                 tab_behavior="focus",
                 highlight_cursor_line=False,

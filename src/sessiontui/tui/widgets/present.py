@@ -127,13 +127,16 @@ class PresentView:
 
 def room_prompts(item: AgendaItem) -> Text:
     """An item's prompts for the room, with its word limit; the facilitator's notes left out."""
+    from sessiontui.core import notes
+
     text = Text(end="")
     for index, prompt in enumerate(item.prompts):
         if index:
             text.append("\n")
         text.append("• ", style="bold")
         text.append_text(user_text(prompt))
-    if item.notes_template == "common-purpose" and item.word_limit is not None:
+    # A statement template's limit is for the room to see; other limits are the note-takers'.
+    if item.word_limit is not None and notes.declared_template_of(item).counts_words:
         if item.prompts:
             text.append("\n\n")
         text.append(f"Up to {item.word_limit} words", style="bold reverse")
