@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from sessiontui import session_file
-from sessiontui.core import model
+from sessiontui.core import item_kinds, model, note_templates
 
 REPO = Path(__file__).resolve().parent.parent
 FORMAT_DOC = (REPO / "docs" / "session-format.md").read_text(encoding="utf-8")
@@ -32,6 +32,16 @@ def test_every_field_is_documented_in_the_model_and_the_format_page(
     for name, field in table.model_fields.items():
         assert field.description, f"{table.__name__}.{name} has no docstring"
         assert f"`{name}`" in FORMAT_DOC, f"docs/session-format.md does not mention `{name}`"
+
+
+def test_the_format_page_says_where_kinds_and_templates_are_declared() -> None:
+    # The templates are listed by the schema, not here: a new one is one registry entry,
+    # its test and the regenerated schema, and this page stays true without an edit.
+    for registry in (item_kinds, note_templates):
+        path = Path(str(registry.__file__)).resolve().relative_to(REPO)
+        assert f"`{path.as_posix()}`" in FORMAT_DOC
+    for kind in item_kinds.names():
+        assert f"`{kind}`" in FORMAT_DOC, f"docs/session-format.md does not mention `{kind}`"
 
 
 def test_the_bundled_schema_file_matches_the_models() -> None:
