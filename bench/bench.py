@@ -109,6 +109,8 @@ class Options:
     session: Path
     home: Path
     """An empty folder standing in for the user's config, data and state folders."""
+    control_keys: int = 40
+    """Keys pressed into each app for the control-key rows."""
 
 
 RowFunction = Callable[[Options], list[Row]]
@@ -456,17 +458,25 @@ def _idle_cpu(
     return cpu, elapsed
 
 
-def _running_copy(options: Options, folder: Path) -> Path:
+def _running_copy(
+    options: Options,
+    folder: Path,
+    session: Session | None = None,
+    still_for: float | None = None,
+) -> Path:
     """A copy of the session, dated today, whose log starts it now: its countdown is running.
 
-    Also writes the settings the live apps read from `folder`/home.
+    The session is the example unless one is given. Also writes the settings the live apps
+    read from `folder`/home, keeping the screen still for `still_for` seconds (by default the
+    warm-up and the window, and a minute more).
     """
     from sessiontui import session_file
     from sessiontui.core.model import Event
     from sessiontui.store import settings
     from sessiontui.store.settings import UserConfig
 
-    session = session_file.load(options.session).session
+    if session is None:
+        session = session_file.load(options.session).session
     running = session.model_copy(
         update={
             "date": dt.date.today(),
@@ -478,7 +488,7 @@ def _running_copy(options: Options, folder: Path) -> Path:
     # Settings that keep the screen still but for the clock: the ways-of-working reminder
     # does not turn during the window, and nothing rings.
     settings_path = folder / "home" / "config" / "sessiontui" / "config.toml"
-    rotate = int(WARMUP + options.seconds) + 60
+    rotate = int(still_for if still_for is not None else WARMUP + options.seconds + 60)
     settings.save_config(UserConfig(bell=False, rotate_seconds=rotate), settings_path)
     return path
 
@@ -618,8 +628,8 @@ def notes_typing(options: Options) -> list[Row]:
         session_file.save(path, session)
         first = session.notes[0]
         (folder / "notes.txt").write_text(first.see, encoding="utf-8")
-        settings = folder / "home" / "config" / "sessiontui" / "config.toml"
-        settings.save_config(UserConfig(bell=False), settings)
+        settings_path = folder / "home" / "config" / "sessiontui" / "config.toml"
+        settings.save_config(UserConfig(bell=False), settings_path)
         env = _child_env(folder / "home")
         commands = {
             "bare TextArea": [
@@ -1146,6 +1156,160 @@ def review_open(options: Options) -> list[Row]:
     ]
 
 
+CONTROL_SETTLE = 0.3
+"""Seconds between one control key's measurement and the next key: latency, not throughput."""
+CONTROL_WARMUP_KEYS = 2
+"""Keys pressed in each app before the measured ones (a `+` and a `-`): first-use imports."""
+EXTEND_LINE = b'kind = "extend"'
+"""How an extend event's line reads in the saved file: one more of them is one more key saved."""
+
+
+def _minutes_marker(minutes: int) -> bytes:
+    """The text both apps show for an item of `minutes` ("· 61 min"), as the terminal gets it."""
+    return f"· {minutes} min".encode()
+
+
+def _file_state(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+def _key_to_screen_and_disk(
+    terminal: Terminal, key: bytes, marker: bytes, *, path: Path | None, saved: int, limit: float
+) -> tuple[float | None, float | None]:
+    """Write a key; ms until `marker` reaches the terminal and until `path` holds `saved` extends.
+
+    The file is looked at with one `stat` every 2 ms and read only when that changed, as a
+    watcher would; either time is None if it did not happen within `limit` seconds.
+    """
+    _drain_now(terminal)
+    last = _file_state(path) if path is not None else (0, 0)
+    seen = b""
+    screen: float | None = None
+    disk: float | None = None if path is not None else math.nan
+    sent = time.perf_counter()
+    os.write(terminal.master, key)
+    deadline = time.monotonic() + limit
+    while (screen is None or disk is None) and time.monotonic() < deadline:
+        if screen is None:
+            ready, _, _ = select.select([terminal.master], [], [], 0.002)
+            if ready:
+                try:
+                    data = os.read(terminal.master, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    return screen, disk
+                terminal.read += len(data)
+                seen = (seen + data)[-4096:]
+                if marker in seen:
+                    screen = (time.perf_counter() - sent) * 1000
+        else:
+            time.sleep(0.002)
+            _drain_now(terminal)  # the countdown's ticks, so the app never blocks on the pty
+        if disk is None and path is not None:
+            state = _file_state(path)
+            if state != last:
+                changed = time.perf_counter()
+                last = state
+                if path.read_bytes().count(EXTEND_LINE) >= saved:
+                    disk = (changed - sent) * 1000
+    return screen, disk
+
+
+def control_keys(options: Options) -> list[Row]:
+    """A control key on the run screen of the 1.2 MB session: to the screen, and to the file.
+
+    Screen beside a bare Static, file alone (a bare app saves nothing). `+` and `-` alternate,
+    so the item's minutes (in the heading) go 61, 60, 61...; the bare app repaints the same
+    words on the same keys. The apps take turns, a key each, with a pause after each, so
+    every key meets an idle app, as a facilitator's keys do.
+    """
+    keys = options.control_keys
+    print(f"control keys: {keys} keys to each app, taking turns...", file=sys.stderr)
+    session = large_session()
+    minutes = session.agenda[0].minutes
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
+        folder = Path(name)
+        still_for = WARMUP + (keys + CONTROL_WARMUP_KEYS) * 2 * (CONTROL_SETTLE + 5) + 60
+        running = _running_copy(options, folder, session, still_for)
+        size = running.stat().st_size / 1_000_000
+        already = running.read_bytes().count(EXTEND_LINE)
+        env = _child_env(folder / "home")
+        commands = {
+            "bare Static": [sys.executable, str(BENCH / "bare_static.py"), str(minutes)],
+            "sessiontui run": [sys.executable, "-m", "sessiontui", "run", str(running)],
+        }
+        terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
+        selector = selectors.DefaultSelector()
+        screen: list[list[float]] = [[], []]
+        disk: list[float] = []
+        missed = [0, 0, 0]
+        try:
+            _warm_up(terminals, selector)
+            for terminal in terminals:
+                selector.unregister(terminal.master)  # read directly, key by key
+            for number in range(CONTROL_WARMUP_KEYS + keys):
+                more = number % 2 == 0
+                key, marker = (b"+", minutes + 1) if more else (b"-", minutes)
+                for index, terminal in enumerate(terminals):
+                    path = running if index == 1 else None
+                    if path is not None:
+                        already += 1
+                    shown, written = _key_to_screen_and_disk(
+                        terminal, key, _minutes_marker(marker), path=path, saved=already, limit=5
+                    )
+                    if number >= CONTROL_WARMUP_KEYS:
+                        if shown is None:
+                            missed[index] += 1
+                        else:
+                            screen[index].append(shown)
+                        if path is not None:
+                            if written is None:
+                                missed[2] += 1
+                            else:
+                                disk.append(written)
+                    if not terminal.alive():
+                        raise SystemExit(f"bench: {terminal.name} stopped during the keys")
+                    time.sleep(CONTROL_SETTLE)
+                    _drain_now(terminal)
+        finally:
+            for terminal in terminals:
+                selector.register(terminal.master, selectors.EVENT_READ, terminal)
+            _stop(terminals, selector)
+            selector.close()
+
+    def spread(values: list[float], lost: int) -> str:
+        text = (
+            f"p50 {_percentile(values, 0.5):.1f} ms, p95 {_percentile(values, 0.95):.1f} ms"
+            if values
+            else "n/a"
+        )
+        return text + (f" ({lost} of {keys} not seen within 5 s)" if lost else "")
+
+    (bare, ours), (bare_missed, our_missed, disk_missed) = screen, missed
+    our_p95 = _percentile(ours, 0.95) if ours else math.inf
+    bare_p95 = _percentile(bare, 0.95) if bare else math.nan
+    ratio = _ratio(our_p95, bare_p95)
+    disk_p95 = _percentile(disk, 0.95) if disk else math.inf
+    return [
+        Row(
+            f"control key to screen, `sessiontui run` on a {size:.1f} MB session, "
+            f"`+`/`-` alternating ({keys} keys, {CONTROL_SETTLE * 1000:.0f} ms apart)",
+            f"bare Static {spread(bare, bare_missed)}; sessiontui {spread(ours, our_missed)}; "
+            f"ratio of p95s **{ratio:.2f}x**",
+            "p95 ≤ 1.5x bare",
+            ratio <= 1.5 and not our_missed,
+        ),
+        Row(
+            f"control key to file on disk, the same keys ({size:.1f} MB, `stat` every 2 ms)",
+            spread(disk, disk_missed),
+            "p95 < 100 ms (no bare yardstick: a bare app saves nothing)",
+            disk_p95 < 100 and not disk_missed,
+        ),
+    ]
+
+
 ROWS: list[RowFunction] = [
     startup,
     save_and_load,
@@ -1155,6 +1319,7 @@ ROWS: list[RowFunction] = [
     home_listing,
     search,
     review_open,
+    control_keys,
 ]
 """Each function measures one thing and returns its rows; add new measurements here."""
 
@@ -1190,6 +1355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--io-runs", type=int, default=10, help="runs of each save and load")
     parser.add_argument("--keys", type=int, default=200, help="keys typed for the latency row")
     parser.add_argument(
+        "--control-keys", type=int, default=40, help="keys pressed for the control-key rows"
+    )
+    parser.add_argument(
         "--seconds",
         type=float,
         default=60,
@@ -1211,7 +1379,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         home = Path(folder) / "home"
         home.mkdir()
         session = _example_session(Path(folder))
-        options = Options(args.runs, args.io_runs, args.seconds, args.keys, session, home)
+        options = Options(
+            args.runs, args.io_runs, args.seconds, args.keys, session, home, args.control_keys
+        )
         rows = [row for function in chosen for row in function(options)]
     print("| Measure | Result | Target | Met |")
     print("|---|---|---|---|")
