@@ -140,6 +140,33 @@ BUILT_IN: Final[tuple[Template, ...]] = (
         layout="statement",
         counts_words=True,
     ),
+    Template(
+        name="what-so-what-now-what",
+        title="What? So what? Now what?",
+        description=(
+            "A debrief in three steps (Liberating Structures' W³): what happened, why it"
+            " matters, what to do next."
+        ),
+        questions=(
+            Question(
+                "what_happened",
+                "What happened? What did you notice, what facts or observations stood out?",
+                "What? So what? Now what?: what happened, what facts or observations stood out?",
+            ),
+            Question(
+                "so_what",
+                "So what? Why is that important, what patterns or conclusions are emerging?",
+                "What? So what? Now what?: why is that important, what patterns or conclusions"
+                " are emerging?",
+            ),
+            Question(
+                "now_what",
+                "Now what? What actions make sense?",
+                "What? So what? Now what?: what actions make sense?",
+            ),
+        ),
+        layout="text",
+    ),
 )
 """The templates this build ships, in the order the schema lists them; add new ones here."""
 
