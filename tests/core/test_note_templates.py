@@ -151,3 +151,8 @@ def test_a_taken_name_and_free_notes_are_protected() -> None:
         )
     with pytest.raises(ValueError, match="cannot be removed"):
         note_templates.unregister("free")
+
+
+def test_the_reserved_keys_are_the_notes_own_fields() -> None:
+    # A question may not use a key the table already has; the registry cannot import the model.
+    assert set(Note.model_fields) == note_templates.RESERVED_KEYS
