@@ -1090,3 +1090,12 @@ def test_scan_lists_newer_files(tmp_path: Path) -> None:
     assert listing.session is not None
     assert listing.session.schema_version == 3
     assert listing.error is None
+
+
+def test_a_mistyped_notes_key_is_told_the_templates_question_it_is_close_to() -> None:
+    # A note's text keys come from the notes-template registry, not from Note's own fields.
+    text = GOOD + '\n[[notes]]\nitem = "pairs"\ngroup = "Group 1"\nsea = "posters"\n'
+    problems = parse_problems(text)
+    assert problems == [
+        "sessions/x.toml:22: notes[0]: unknown key 'sea' (did you mean 'see'?)",
+    ]

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar, Final, Literal
 
-from sessiontui.core import review
+from sessiontui.core import note_templates, review
 from sessiontui.core.model import Session
 from sessiontui.minutes import chart
 
@@ -56,20 +56,14 @@ _MONTHS: Final = (
 
 NotesLayout = Literal["text", "quadrants", "statement"]
 
-_LAYOUTS: Final[dict[str, NotesLayout]] = {
-    "free": "text",
-    "empathy-map": "quadrants",
-    "common-purpose": "statement",
-}
-
 
 def layout_of(template: str) -> NotesLayout:
     """How a notes template is laid out: plain text, four quadrants, or a counted statement.
 
-    The one place the minutes and the review ask about a template, so that moving the
-    templates into a registry changes this line and nothing else.
+    The one place the minutes and the review ask about a template; the answer is the
+    template's entry in the registry (`core.note_templates`), free notes being plain text.
     """
-    return _LAYOUTS.get(template, "text")
+    return note_templates.layout_of(template) or "text"
 
 
 # ---------------------------------------------------------------------------- words

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from sessiontui.core import model
+from sessiontui.core import model, note_templates
 from sessiontui.core.model import Session
 
 _MAX_PROBLEMS = 100
@@ -133,7 +133,11 @@ def _describe(
         message = f"unknown key {key!r}"
         parent = _strip(_annotation_at(loc[:-1], root))
         if isinstance(parent, type) and issubclass(parent, BaseModel):
-            close = difflib.get_close_matches(key, list(parent.model_fields), n=1, cutoff=0.6)
+            known = list(parent.model_fields)
+            if parent.__name__ == "Note":
+                # A note's text keys are its template's questions, declared in the registry.
+                known += note_templates.field_keys()
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             if close:
                 message += f" (did you mean {close[0]!r}?)"
         return loc[:-1], loc, message

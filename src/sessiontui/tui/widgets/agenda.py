@@ -20,21 +20,12 @@ from textual.events import Resize
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from sessiontui.core import item_kinds
 from sessiontui.display import user_line
 
 if TYPE_CHECKING:
     from sessiontui.core.schedule import ItemRun, RunState
 
-KIND_LABELS: Final[dict[str, str]] = {
-    "plenary": "Plenary",
-    "presentation": "Presentation",
-    "pairing": "Pairing",
-    "breakout": "Breakout",
-    "break": "Break",
-    "reflection": "Reflection",
-    "close": "Close",
-}
-"""Each item kind as a word, so the kind never rests on colour alone."""
 
 MARKERS: Final[dict[str, str]] = {"current": "▶", "done": "✓", "skipped": "–", "pending": ""}
 """The first column of each row: where the run is, in a symbol as well as a word."""
@@ -44,7 +35,8 @@ _MINUTE = dt.timedelta(minutes=1)
 
 def kind_label(kind: str, style: str = "") -> Text:
     """The kind of an item as a word."""
-    return user_line(KIND_LABELS.get(kind, kind.title()), style)
+    # The kind as a word from its registry entry, so the kind never rests on colour alone.
+    return user_line(item_kinds.kind(kind).label, style)
 
 
 def hhmm(moment: dt.datetime | None, zone: tzinfo) -> str:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from sessiontui.core import note_templates
 from sessiontui.core import notes as notes_rules
 from sessiontui.display import user_line, user_text
 from sessiontui.minutes import view
@@ -133,8 +134,10 @@ class NoteView(Vertical):
 def item_heading(section: NoteSection) -> Text:
     """The heading over an item's notes: its title and the shape of its notes."""
     text = user_line(section.item.title, "bold")
-    shape = {"free": "notes", "empathy-map": "empathy map", "common-purpose": "common purpose"}
-    text.append(f" · {shape.get(section.template, section.template)}", style="dim")
+    # The template's own title, from the registry; free notes are simply "notes".
+    template = note_templates.template(section.template)
+    shape = "notes" if template.name == note_templates.DEFAULT else template.title.lower()
+    text.append(f" · {shape}", style="dim")
     return text
 
 
