@@ -73,6 +73,8 @@ class SaveStatus(Static):
         """Called instead of posting `Merged`, in the same call as the merge: a screen showing
         typing needs no keystroke to land between the merge and showing its result."""
         self._retry: Timer | None = None
+        self._waiting: Session | None = None
+        """A version submitted since the last refresh, not yet handed to the writer."""
         self._polled: Identity | None = None
         """The file's stat when it was last looked at, so an unchanged file is not read."""
 
@@ -92,18 +94,36 @@ class SaveStatus(Static):
     @property
     def pending(self) -> bool:
         """Whether a version has not reached the disk yet."""
-        return self.writer is not None and self.writer.pending
+        return self._waiting is not None or (self.writer is not None and self.writer.pending)
 
     def submit(self, session: Session) -> None:
-        """Save this version now, off the UI thread."""
+        """Save this version, off the UI thread, once the screen has painted the change.
+
+        Handing it over copies the session (a megabyte after a long day), so that waits for
+        the next refresh: a key shows its effect first. `flush` hands over what still waits.
+        """
         if self.writer is None:
             return
+        if self._waiting is None:
+            self.call_after_refresh(self._hand_over)
+        self._waiting = session
+
+    def _hand_over(self) -> None:
+        """Give the waiting version to the writer and start a save worker."""
+        if self._give_waiting_to_writer():
+            self._save()
+
+    def _give_waiting_to_writer(self) -> bool:
+        """Submit the waiting version, if any, on this thread; True when there was one."""
+        session, self._waiting = self._waiting, None
+        if session is None or self.writer is None:
+            return False
         if self.sync is not None:
             self.sync.change(session)
             self.sync.submit(self.writer)
         else:
             self.writer.submit(session)
-        self._save()
+        return True
 
     @work(thread=True, group="save", exit_on_error=False)
     def _save(self) -> None:
@@ -152,6 +172,8 @@ class SaveStatus(Static):
             return
         if self.before_merge is not None:
             self.before_merge()
+        # A change still waiting for its refresh goes in first, or the merge would miss it.
+        self._hand_over()
         before = sync.session
         conflicts = sync.receive(version)
         if sync.session is not before or conflicts:
@@ -178,6 +200,7 @@ class SaveStatus(Static):
 
     def flush(self) -> str | None:
         """Write what is pending now, on this thread; returns why it failed, or None."""
+        self._give_waiting_to_writer()
         if self.writer is None or not self.writer.pending:
             return None
         try:
