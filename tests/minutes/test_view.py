@@ -145,7 +145,10 @@ def test_each_notes_template_has_its_layout() -> None:
     assert view.layout_of("free") == "text"
     assert view.layout_of("empathy-map") == "quadrants"
     assert view.layout_of("common-purpose") == "statement"
-    assert view.layout_of("a template added later") == "text"
+    assert view.layout_of("what-so-what-now-what") == "text"
+    # Only declared templates have a layout: the registry names the ones it knows.
+    with pytest.raises(KeyError, match="empathy-map"):
+        view.layout_of("a template nobody declared")
 
 
 def test_every_layout_decision_of_the_minutes_goes_through_layout_of(
