@@ -159,6 +159,11 @@ class Follower:
         self._requested += 1
         return self._requested
 
+    @property
+    def missing(self) -> bool:
+        """Whether the last look found no file (deleted, or a save's rename under way)."""
+        return self._seen is None
+
     def read(self) -> Opened:
         """Read the file (in a worker); raises SessionFileError with lines to show if it fails."""
         return open_session(self.path)

@@ -250,8 +250,11 @@ class SessionApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         if self.session_path is None:
             return self.screen_for("home", self.folder)
-        mode = self.mode if self.mode in ("notes", "review", "present") else "run"
-        return self.screen_for(mode, self.session_path, item=self.item, group=self.group)
+        from sessiontui.tui.opening import session_mode
+
+        return self.screen_for(
+            session_mode(self.mode), self.session_path, item=self.item, group=self.group
+        )
 
     def screen_for(
         self,

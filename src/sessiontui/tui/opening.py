@@ -7,12 +7,21 @@ for "review" or "notes" through here instead of importing that screen's class.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from sessiontui.tui.app import SessionApp
+
+
+SESSION_MODES: Final = ("run", "notes", "present", "review")
+"""What one session file can be opened as, from the command line or the home screen."""
+
+
+def session_mode(mode: str) -> str:
+    """The mode itself when a session can be opened as it, else "run" (the facilitator's view)."""
+    return mode if mode in SESSION_MODES else "run"
 
 
 def open_screen(node: DOMNode, kind: str, path: Path, **options: Any) -> None:

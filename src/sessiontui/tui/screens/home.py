@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line, user_line, user_text
-from sessiontui.tui.opening import open_screen
+from sessiontui.tui.opening import SESSION_MODES, open_screen, session_mode
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.listing import SessionRow, SessionTable
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 EXAMPLE_NAME = "2023-02-16-building-common-purpose.toml"
 
-MODES: Final = {"run": "Run", "notes": "Notes", "present": "Present", "review": "Review"}
+MODES: Final = {mode: mode.title() for mode in SESSION_MODES}
 """What a session can be opened as, and the word for it in the footer."""
 
 
@@ -146,7 +146,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.folder = folder
         self.clock = clock
-        self.open_as = open_as if open_as in MODES else "run"
+        self.open_as = session_mode(open_as)
         self._select: Path | None = None
         """A file to put the cursor on when the next listing arrives (a session just created)."""
         self._rows: list[SessionRow] = []
@@ -312,7 +312,7 @@ class HomeScreen(Screen[None]):
 
     def open_session(self, path: Path, mode: str) -> None:
         """Push the screen for one session file in one mode (also for screens opened from here)."""
-        open_screen(self, mode if mode in ("notes", "present", "review") else "run", path)
+        open_screen(self, session_mode(mode), path)
 
     # ------------------------------------------------------------------------ a new session
 

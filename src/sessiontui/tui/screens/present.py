@@ -118,14 +118,14 @@ class PresentScreen(Screen[None]):
 
     def poll(self, *, force: bool = False) -> None:
         """Read the file again if its stat changed since the last look (one stat otherwise)."""
-        from sessiontui.session_file import Follower, identity_or_none
+        from sessiontui.session_file import Follower
 
         if self._follower is None:
             self._follower = Follower(self.path)
         serial = self._follower.due(force=force)
         if serial is None:
             return
-        if identity_or_none(self.path) is None:
+        if self._follower.missing:
             # Gone (a save's rename in progress, or deleted): nothing to read until it is back.
             self._apply(serial, None, [f"{self.path.name}: no such file"])
             return

@@ -29,7 +29,7 @@ from sessiontui.display import safe_line, user_line
 
 if TYPE_CHECKING:
     from sessiontui.core.model import Session
-    from sessiontui.session_file import Identity
+    from sessiontui.session_file import Follower
     from sessiontui.session_file.writer import DiskVersion, SessionWriter, SyncedSession
 
 RETRY_SECONDS: Final = 5.0
@@ -75,8 +75,8 @@ class SaveStatus(Static):
         self._retry: Timer | None = None
         self._waiting: Session | None = None
         """A version submitted since the last refresh, not yet handed to the writer."""
-        self._polled: Identity | None = None
-        """The file's stat when it was last looked at, so an unchanged file is not read."""
+        self._follower: Follower | None = None
+        """Says when the file changed since the last look, so an unchanged file is not read."""
 
     def on_mount(self) -> None:
         self.display = False
@@ -84,9 +84,11 @@ class SaveStatus(Static):
     def open(self, path: Path, session: Session | None = None) -> None:
         """Save to this file from now on, merging with others from `session`, as loaded."""
         if self.writer is None:
+            from sessiontui.session_file import Follower
             from sessiontui.session_file.writer import POLL_SECONDS, SessionWriter, SyncedSession
 
             self.writer = SessionWriter(path)
+            self._follower = Follower(path)
             if session is not None:
                 self.sync = SyncedSession(self.writer.adopt(session))
                 self.set_interval(POLL_SECONDS, self._poll, name="poll file")
@@ -141,18 +143,12 @@ class SaveStatus(Static):
             self.post_message(self.Arrived(outcome))
 
     def _poll(self) -> None:
-        writer = self.writer
-        if writer is None or self.sync is None:
+        if self.writer is None or self.sync is None or self._follower is None:
             return
         # One stat here, on the UI thread, and a worker only when the file changed: starting
         # a thread twice a second would cost more idle CPU than everything else on screen.
-        from sessiontui.session_file import identity_or_none
-
-        seen = identity_or_none(writer.path)
-        if seen is not None and seen == self._polled:
-            return
-        self._polled = seen
-        self._look()
+        if self._follower.due() is not None:
+            self._look()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _look(self) -> None:
