@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -18,6 +19,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.eta import ETA
+from textual.geometry import Size
+from textual.renderables.digits import Digits as DigitsRenderable
 from textual.widgets import Digits, ProgressBar, Static
 
 from sessiontui.display import user_line
@@ -124,6 +127,42 @@ class CountdownBar(ProgressBar):
             self.update(progress=shown)
 
 
+class SteadyDigits(Digits):
+    """Digits as wide as their widest glyphs, so a second's change never reflows the screen.
+
+    Textual's `Digits` takes the width of the glyphs it shows, and "1" is narrower than "0":
+    going from 11:00 to 10:59 changed its width and made the whole screen lay itself out
+    again, on every such tick and on most control keys. Sized by the same text with every
+    digit a "0", it changes width only when the text gets longer or shorter (an hour's
+    digits, an overtime sign), and centres narrower digits in that slot.
+    """
+
+    DEFAULT_CSS = """
+    SteadyDigits {
+        text-align: center;
+    }
+    """
+
+    def update(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("value must be a str")
+        layout = _slot_width(value) != _slot_width(self.value)
+        # Textual's own update would compare the glyph widths; ours is the slot's width.
+        self._value = value
+        self.refresh(layout=layout)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return _slot_width(self.value)
+
+
+def _slot_width(value: str) -> int:
+    """The width of `value` drawn with its widest digits: the slot it is centred in."""
+    return DigitsRenderable.get_width(_ANY_DIGIT.sub("0", value))
+
+
+_ANY_DIGIT: Final = re.compile(r"[0-9]")
+
+
 class CountdownPanel(Vertical):
     """Big digits for the current item, with its title, progress, phase and turn."""
 
@@ -131,7 +170,7 @@ class CountdownPanel(Vertical):
         super().__init__(id=id, classes=classes)
         self.view: CountdownView | None = None
         self._title = Static(id="item-title", markup=False)
-        self._digits = Digits("", id="digits")
+        self._digits = SteadyDigits("", id="digits")
         self._bar = CountdownBar(id="progress")
         self._phase = Static(id="phase", markup=False)
         self._turn = Static(id="turn", markup=False)
