@@ -15,6 +15,7 @@ from sessiontui import session_file as session_io
 from sessiontui.cli import main
 from sessiontui.core import grouping
 from sessiontui.core.model import Event, Group, Participant, Session
+from sessiontui.store import atomic as store_atomic
 
 PAIRING = "coffee-trial"
 BREAKOUT = "empathy-breakout"
@@ -332,7 +333,7 @@ def test_a_file_from_a_newer_version_is_not_written(
 def test_a_file_locked_by_another_program_is_left_alone(
     session_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(session_io, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(store_atomic, "LOCK_TIMEOUT", 0.05)
     original = session_file.read_bytes()
     held, release = threading.Event(), threading.Event()
 

@@ -874,7 +874,7 @@ def test_save_waits_for_the_lock_and_gives_up_clearly(
     thread.start()
     try:
         assert held.wait(10)
-        monkeypatch.setattr(session_file, "LOCK_TIMEOUT", 0.05)
+        monkeypatch.setattr(store_atomic, "LOCK_TIMEOUT", 0.05)
         with pytest.raises(TimeoutError) as caught:
             session_file.save(path, sample(title="Changed"))
     finally:

@@ -23,8 +23,9 @@ from typing import Any
 
 from sessiontui.core import library
 from sessiontui.core.model import Session
+from sessiontui.store import parse
 from sessiontui.store.errors import SessionFileError
-from sessiontui.store.parse import _decode, _parse, _read_bytes, load
+from sessiontui.store.parse import _decode, _parse, _read_bytes
 from sessiontui.store.versions import _identity
 
 
@@ -57,7 +58,7 @@ def scan(folder: str | Path) -> list[Listing]:
             continue
         path = base / entry.name
         try:
-            loaded.append(Listing(path=path, session=load(path).session, error=None))
+            loaded.append(Listing(path=path, session=parse.load(path).session, error=None))
         except SessionFileError as exc:
             broken.append(Listing(path=path, session=None, error=exc.problems[0]))
     loaded.sort(key=_newest_first, reverse=True)
@@ -144,7 +145,7 @@ def summarise_files(
         path = Path(given)
         before = _stat_or_none(path)
         try:
-            row = library.summarise(path, load(path).session)
+            row = library.summarise(path, parse.load(path).session)
         except SessionFileError as exc:
             row = library.failed(path, exc.problems[0])
         rows.append(row)
