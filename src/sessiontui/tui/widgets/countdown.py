@@ -36,6 +36,7 @@ SWAP_CUE_FOR: Final = dt.timedelta(seconds=10)
 """How long the swap cue shows after a turn ends, in the item's own (derived) time."""
 
 _SECOND = dt.timedelta(seconds=1)
+_HOUR = dt.timedelta(hours=1)
 
 
 def clock_text(delta: dt.timedelta) -> str:
@@ -69,6 +70,8 @@ class CountdownView:
     label: str
     turn: str
     swap: bool
+    slot: str = "00:00"
+    """The widest clock this item's budget shows ("0:00:00" from an hour): the digits' slot."""
 
 
 def countdown_view(session: Session, state: RunState, count: Countdown) -> CountdownView:
@@ -95,7 +98,8 @@ def countdown_view(session: Session, state: RunState, count: Countdown) -> Count
     else:
         heading.append("No agenda items", style="dim")
     label = count.label or "RUNNING"
-    return CountdownView(count.phase, heading, count.text, count.fraction, label, turn, swap)
+    slot = "0:00:00" if count.budget >= _HOUR else "00:00"
+    return CountdownView(count.phase, heading, count.text, count.fraction, label, turn, swap, slot)
 
 
 class _NoEstimate(ETA):
@@ -133,8 +137,9 @@ class SteadyDigits(Digits):
     Textual's `Digits` takes the width of the glyphs it shows, and "1" is narrower than "0":
     going from 11:00 to 10:59 changed its width and made the whole screen lay itself out
     again, on every such tick and on most control keys. Sized by the same text with every
-    digit a "0", it changes width only when the text gets longer or shorter (an hour's
-    digits, an overtime sign), and centres narrower digits in that slot.
+    digit a "0", and at least as wide as the `slot` it is given (the widest clock of the
+    item's budget), it changes width only when the budget crosses an hour or the overtime
+    sign appears: `+`/`-` on an hour-long item no longer lay the screen out at every key.
     """
 
     DEFAULT_CSS = """
@@ -143,16 +148,19 @@ class SteadyDigits(Digits):
     }
     """
 
-    def update(self, value: str) -> None:
+    _slot = ""
+
+    def update(self, value: str, slot: str = "") -> None:
         if not isinstance(value, str):
             raise TypeError("value must be a str")
-        layout = _slot_width(value) != _slot_width(self.value)
+        width = max(_slot_width(value), _slot_width(slot))
+        layout = width != max(_slot_width(self.value), _slot_width(self._slot))
         # Textual's own update would compare the glyph widths; ours is the slot's width.
-        self._value = value
+        self._value, self._slot = value, slot
         self.refresh(layout=layout)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return _slot_width(self.value)
+        return max(_slot_width(self.value), _slot_width(self._slot))
 
 
 def _slot_width(value: str) -> int:
@@ -193,8 +201,8 @@ class CountdownPanel(Vertical):
         # The one-line parts have fixed heights: only a label changing width needs a layout.
         if old is None or old.heading != view.heading:
             self._title.update(view.heading, layout=False)
-        if old is None or old.digits != view.digits:
-            self._digits.update(view.digits)
+        if old is None or (old.digits, old.slot) != (view.digits, view.slot):
+            self._digits.update(view.digits, view.slot)
         if old is None or old.fraction != view.fraction:
             self._bar.show(view.fraction)
         if old is None or old.label != view.label:
