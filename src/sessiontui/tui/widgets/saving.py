@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 RETRY_SECONDS: Final = 5.0
 """How long after a failed save it is tried again (any new change tries at once)."""
 
+HAND_OVER_AFTER: Final = 0.01
+"""Seconds from a change to copying it for the writer. Textual writes a painted frame from
+a thread of its own; copying a megabyte on the UI thread right after the refresh held the
+interpreter lock while that frame waited to go out (a key's p95 on screen: 12 ms, 9 ms with
+the wait). A hundredth of a second is too short for anyone to quit in, and quitting flushes."""
+
 
 class SaveStatus(Static):
     """One line, shown only while the newest version could not be saved."""
@@ -101,13 +107,14 @@ class SaveStatus(Static):
     def submit(self, session: Session) -> None:
         """Save this version, off the UI thread, once the screen has painted the change.
 
-        Handing it over copies the session (a megabyte after a long day), so that waits for
-        the next refresh: a key shows its effect first. `flush` hands over what still waits.
+        Handing it over copies the session (a megabyte after a long day), so that waits
+        until the painted frame has been written out: a key shows its effect first. `flush`
+        and an arriving merge hand over what still waits.
         """
         if self.writer is None:
             return
         if self._waiting is None:
-            self.call_after_refresh(self._hand_over)
+            self.set_timer(HAND_OVER_AFTER, self._hand_over, name="hand over to writer")
         self._waiting = session
 
     def _hand_over(self) -> None:
