@@ -288,6 +288,10 @@ class SessionApp(App[None]):
             from sessiontui.tui.screens.review import ReviewScreen
 
             return ReviewScreen(path, clock, focus=focus)
+        if kind == "edit":
+            from sessiontui.tui.screens.plan import PlanEditorScreen
+
+            return PlanEditorScreen(path, clock)
         if kind == "present":
             from sessiontui.tui.screens.present import PresentScreen
 
@@ -354,8 +358,8 @@ def make_app(
     problems in `load_problems`, for the command line to print. `mode` "notes" opens the
     note-taker's screen instead of the run screen, on `item` and `group` when given; "present"
     the read-only shared screen for the room, which follows the file as others save it;
-    "review" the read-only review of a past session. Without `session_path`, `mode` is what
-    Enter on the home screen opens.
+    "review" the read-only review of a past session; "edit" the plan editor. Without
+    `session_path`, `mode` is what Enter on the home screen opens.
     """
     return SessionApp(
         session_path=session_path,

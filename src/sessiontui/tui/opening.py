@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sessiontui.tui.app import SessionApp
 
 
-SESSION_MODES: Final = ("run", "notes", "present", "review")
+SESSION_MODES: Final = ("run", "notes", "present", "review", "edit")
 """What one session file can be opened as, from the command line or the home screen."""
 
 
