@@ -42,7 +42,70 @@ def dumps(session: Session) -> str:
 
 def schema_json() -> str:
     """The JSON Schema of the file format, which editors use to check and complete session files."""
-    return json.dumps(Session.model_json_schema(), indent=2) + "\n"
+    return json.dumps(_for_editors(Session.model_json_schema()), indent=2) + "\n"
+
+
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?Z?$"
+"""A TOML local time as the schema checkers see it: 13:00:00, or 13:00:00Z from check-jsonschema."""
+
+
+def _for_editors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adjust pydantic's schema to how TOML checkers see a file, all in this one place.
+
+    Checkers turn a TOML file into JSON-like values before validating, so the schema has to
+    describe those values rather than the Python types: taplo (Even Better TOML) and
+    check-jsonschema both rejected the bundled example with pydantic's schema as it was.
+    Every change keeps typos and wrong types refused; tests/process/test_schema_tools.py runs
+    both tools on every bundled file and on broken copies.
+    """
+    # pydantic writes this dialect ($defs, prefixItems); saying so lets tools pick it.
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    _walk(schema)
+    participants = schema["properties"]["participants"]
+    name = schema["$defs"]["Participant"]["properties"]["name"]
+    # The model turns a bare name into {name = ...} before validating (and writes one back
+    # that way), so a list item is either: the schema of a name, or a Participant table.
+    participants["items"] = {
+        "anyOf": [
+            {
+                "type": "string",
+                **{key: name[key] for key in ("minLength", "maxLength") if key in name},
+                "description": "Their name on its own, the same as a table with only `name`.",
+            },
+            participants["items"],
+        ]
+    }
+    return schema
+
+
+def _walk(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item)
+        return
+    if not isinstance(node, dict):
+        return
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and {"type": "null"} in branches:
+        # TOML has no null: an optional key is left out, never written empty. Without the
+        # null branch an editor reports "must be a number" instead of "matches no anyOf".
+        rest = [branch for branch in branches if branch != {"type": "null"}]
+        del node["anyOf"]
+        if node.get("default", ...) is None:
+            del node["default"]
+        if len(rest) == 1:
+            node.update({**rest[0], **node})
+        else:
+            node["anyOf"] = rest
+    if node.get("format") == "time" and node.get("type") == "string":
+        # JSON Schema's "time" is RFC 3339 full-time, which needs an offset, and a TOML time
+        # is always local: taplo hands the checker "13:00:00" and says it is "not a time".
+        # check-jsonschema appends a Z to every local time, hence the optional Z. "date" and
+        # "date-time" mean the same in TOML and JSON Schema and stay as they are.
+        del node["format"]
+        node["pattern"] = LOCAL_TIME_PATTERN
+    for value in node.values():
+        _walk(value)
 
 
 def _dumps(session: Session, name: str) -> tuple[str, dict[str, Any]]:
