@@ -252,9 +252,13 @@ class SessionApp(App[None]):
             return self.screen_for("home", self.folder)
         from sessiontui.tui.opening import session_mode
 
-        return self.screen_for(
+        screen = self.screen_for(
             session_mode(self.mode), self.session_path, item=self.item, group=self.group
         )
+        if screen.css_path:
+            # Textual 8.2.8 reads a screen's CSS_PATH when it is pushed, not for the first one.
+            self._load_screen_css(screen)
+        return screen
 
     def screen_for(
         self,

@@ -1,7 +1,15 @@
 """The plan editor: a session's fields and agenda items, edited by keyboard and saved as typed.
 
-Opened by `sessiontui edit FILE`, and by `e` from home and the run screen. Each change goes
-through `SaveStatus`, so a note-taker saving the same file meanwhile loses nothing.
+Opened by `sessiontui edit FILE`, and by `e` from home and the run screen. Three tabs: the
+agenda (the items with their computed times, and the selected item's form), the session's
+own fields, and its people and series. The warnings line under them is always in view.
+
+Every valid change updates the screen from memory at once (times and warnings are
+`schedule.planned` and `schedule.plan_issues` of the new version), goes on the undo history
+and is handed to `SaveStatus`, which saves it in a worker through the session-file service
+and merges in what others (a note-taker) saved meanwhile. A field that does not check stays
+as typed with its message under it, and nothing is saved until it is fixed; the status line
+says so. Undo and redo restore only the plan's fields, so they never take back others' notes.
 """
 
 from __future__ import annotations
@@ -9,16 +17,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
+from sessiontui.core import plan_edit
 from sessiontui.display import safe_line, user_line
 from sessiontui.tui.editing import EditingScreen
 from sessiontui.tui.widgets.footer import SettledFooter
+from sessiontui.tui.widgets.plan_item_form import ItemForm
+from sessiontui.tui.widgets.plan_items import PlanItemsTable, PlanWarnings, plan_rows
+from sessiontui.tui.widgets.plan_session_form import (
+    FieldsEdited,
+    FieldsInvalid,
+    PeopleForm,
+    SessionForm,
+)
+
+if TYPE_CHECKING:
+    from sessiontui.core.model import Session
+
+
+def _key(
+    keys: str,
+    action: str,
+    description: str,
+    tooltip: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
+    """A plan editor binding; its id "plan.<action>" is what the settings' keymap names."""
+    return Binding(
+        keys,
+        action,
+        description,
+        tooltip=tooltip,
+        show=show,
+        priority=priority,
+        id=f"plan.{action}",
+    )
 
 
 class PlanEditorScreen(EditingScreen):
@@ -26,14 +68,40 @@ class PlanEditorScreen(EditingScreen):
 
     CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Back", tooltip="Back, once saved", id="plan.leave"),
+        _key("f1", "help", "Help", "List every key of this screen"),
+        _key("ctrl+n", "add_item", "Add", "Add an item after the selected one", priority=True),
+        _key("a", "add_item", "Add", "Add an item after the selected one", show=False),
+        _key("d", "duplicate_item", "Duplicate", "Copy the selected item (list focused)"),
+        _key("x,delete", "delete_item", "Delete", "Delete the selected item (list focused)"),
+        _key("alt+up", "move_up", "Up", "Move the selected item earlier", priority=True),
+        _key("alt+down", "move_down", "Down", "Move the selected item later", priority=True),
+        _key("shift+up", "move_up", "Up", "Move the selected item earlier", show=False),
+        _key("shift+down", "move_down", "Down", "Move the selected item later", show=False),
+        _key("ctrl+z", "undo", "Undo", "Take back the last change", priority=True),
+        _key("ctrl+y", "redo", "Redo", "Do again what undo took back", priority=True),
+        _key("f2", "tab('agenda')", "Agenda", "The items and their times", show=False),
+        _key("f3", "tab('session')", "Session", "Title, date, times, place", show=False),
+        _key("f4", "tab('people')", "People", "Participants and the series", show=False),
+        _key("escape", "leave", "Back", "To the item list; from there, back once saved"),
     ]
 
     def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
         super().__init__(path, clock)
+        self.history = plan_edit.History()
+        self.invalid: dict[str, dict[str, str]] = {}
+        """Per form, the fields that do not check (kept as typed, not saved)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with TabbedContent(id="plan-tabs", initial="agenda"):
+            with TabPane("Agenda (F2)", id="agenda"), Horizontal(id="agenda-row"):
+                yield PlanItemsTable(id="plan-items")
+                yield ItemForm(id="item-form")
+            with TabPane("Session (F3)", id="session"):
+                yield SessionForm(id="session-form")
+            with TabPane("People and series (F4)", id="people"):
+                yield PeopleForm(id="people-form")
+        yield PlanWarnings(id="plan-warnings")
         yield Static(f"Opening {safe_line(self.path.name)}…", id="plan-status", markup=False)
         yield self.saver
         yield SettledFooter(show_command_palette=False)
@@ -54,8 +122,232 @@ class PlanEditorScreen(EditingScreen):
     @on(EditingScreen.Loaded)
     def _loaded(self, message: EditingScreen.Loaded) -> None:
         self.session = message.session
+        self.saver.after_merge = self._merged
         self.saver.open(self.path, message.session)
         self.title = safe_line(message.session.title)
-        self.query_one("#plan-status", Static).update(
-            user_line(f"{len(message.session.agenda)} items")
+        self._show_forms(message.session)
+        self._show_plan(cursor=0)
+        self._show_status()
+        self.query_one(PlanItemsTable).focus()
+
+    # ------------------------------------------------------------------ showing
+
+    @property
+    def selected(self) -> int | None:
+        """The index of the item under the list's cursor, or None with no items."""
+        if self.session is None or not self.session.agenda:
+            return None
+        row = self.query_one(PlanItemsTable).cursor_row
+        return max(0, min(row, len(self.session.agenda) - 1))
+
+    def _show_plan(self, cursor: int | None = None) -> None:
+        """Recompute every item's times and the warnings, and show what changed."""
+        from sessiontui.core import schedule
+
+        session = self.session
+        if session is None:
+            return
+        planned = schedule.planned(session)
+        issues = schedule.plan_issues(session)
+        table = self.query_one(PlanItemsTable)
+        table.show([item.id for item in session.agenda], plan_rows(planned, issues), cursor)
+        self.query_one(PlanWarnings).show(issues, len(session.agenda))
+        self._show_item()
+
+    def _show_item(self) -> None:
+        form = self.query_one(ItemForm)
+        index = self.selected
+        item = None if index is None or self.session is None else self.session.agenda[index]
+        if item != form.item or item is None:
+            form.show_item(item)
+            self.invalid.pop("item-form", None)
+            self._show_status()
+
+    def _show_forms(self, session: Session) -> None:
+        self.query_one(SessionForm).show_session(session)
+        self.query_one(PeopleForm).show_session(session)
+        self.invalid.pop("session-form", None)
+        self.invalid.pop("people-form", None)
+
+    def _show_status(self, note: str | None = None) -> None:
+        status = self.query_one("#plan-status", Static)
+        fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
+        if fields:
+            status.update(
+                user_line(
+                    f"Not saved: fix {', '.join(fields)} (marked ⚠); the rest is saved as you type."
+                )
+            )
+            status.add_class("-invalid")
+        else:
+            status.update(user_line(note or "Saved as you type. Ctrl+z undoes, ctrl+y redoes."))
+            status.remove_class("-invalid")
+
+    # ------------------------------------------------------------------ changing
+
+    def change(self, session: Session, key: object = None, cursor: int | None = None) -> None:
+        """Make this the session: on the undo history, on screen at once, saved in a worker."""
+        if self.session is None:
+            return
+        self.history.record(self.session, key)
+        self.session = session
+        self.saver.submit(session)
+        self._show_plan(cursor)
+        self._show_status()
+
+    def _merged(self, session: Session, conflicts: tuple[str, ...]) -> None:
+        """Another screen's save came in: show it; forms change only if their fields did."""
+        before, self.session = self.session, session
+        if before is None or any(
+            getattr(before, name) != getattr(session, name) for name in plan_edit.PLAN_FIELDS
+        ):
+            self._show_forms(session)
+            self._show_plan()
+        for conflict in conflicts:
+            self.notify(safe_line(conflict), severity="warning", markup=False)
+
+    @on(ItemForm.Edited)
+    def _item_edited(self, message: ItemForm.Edited) -> None:
+        session = self.session
+        if session is None:
+            return
+        index = next((i for i, it in enumerate(session.agenda) if it.id == message.item.id), None)
+        if index is None:
+            return
+        self.invalid.pop("item-form", None)
+        self.change(
+            plan_edit.replace_item(session, index, message.item),
+            key=(
+                "item",
+                message.item.id,
+                message.field,
+            ),
         )
+
+    @on(ItemForm.Invalid)
+    def _item_invalid(self, message: ItemForm.Invalid) -> None:
+        self.invalid["item-form"] = message.errors
+        self._show_status()
+
+    @on(FieldsEdited)
+    def _fields_edited(self, message: FieldsEdited) -> None:
+        if self.session is not None:
+            self.change(
+                self.session.model_copy(update=message.changes), key=("session", message.field)
+            )
+
+    @on(FieldsInvalid)
+    def _fields_invalid(self, message: FieldsInvalid) -> None:
+        if message.errors:
+            self.invalid[message.form] = message.errors
+        else:
+            self.invalid.pop(message.form, None)
+        self._show_status()
+
+    @on(DataTable.RowHighlighted, "#plan-items")
+    def _row_highlighted(self) -> None:
+        self._show_item()
+
+    @on(DataTable.RowSelected, "#plan-items")
+    def _row_selected(self) -> None:
+        self.query_one("#item-title", Input).focus()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"duplicate_item", "delete_item", "move_up", "move_down"}:
+            return self.selected is not None
+        if action == "leave":
+            return len(self.app.screen_stack) > 1 or not self.query_one(PlanItemsTable).has_focus
+        return super().check_action(action, parameters)
+
+    def action_add_item(self) -> None:
+        """Add a ten-minute item after the selected one and put the cursor in its title."""
+        if self.session is None:
+            return
+        self.action_tab("agenda")
+        index = -1 if self.selected is None else self.selected
+        item = plan_edit.new_item(self.session)
+        self.change(plan_edit.insert_item(self.session, index + 1, item), cursor=index + 1)
+        self.query_one("#item-title", Input).focus()
+
+    def action_duplicate_item(self) -> None:
+        """Copy the selected item right after it."""
+        if self.session is not None and (index := self.selected) is not None:
+            self.change(plan_edit.duplicate_item(self.session, index), cursor=index + 1)
+
+    def action_delete_item(self) -> None:
+        """Delete the selected item (refused when notes were taken for it)."""
+        if self.session is None or (index := self.selected) is None:
+            return
+        try:
+            session = plan_edit.delete_item(self.session, index)
+        except plan_edit.PlanEditError as error:
+            self.notify(safe_line(str(error)), severity="warning", markup=False)
+            return
+        title = self.session.agenda[index].title
+        self.change(session, cursor=max(0, min(index, len(session.agenda) - 1)))
+        self._show_status(f"Deleted {title}; ctrl+z brings it back.")
+
+    def _move(self, by: int) -> None:
+        if self.session is None or (index := self.selected) is None:
+            return
+        target = max(0, min(index + by, len(self.session.agenda) - 1))
+        if target != index:
+            self.change(plan_edit.move_item(self.session, index, by), cursor=target)
+
+    def action_move_up(self) -> None:
+        """Move the selected item one place earlier."""
+        self._move(-1)
+
+    def action_move_down(self) -> None:
+        """Move the selected item one place later."""
+        self._move(1)
+
+    def _restore(self, undo: bool) -> None:
+        current = self.session
+        if current is None:
+            return
+        restored = self.history.undo(current) if undo else self.history.redo(current)
+        if restored is None:
+            self._show_status("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        try:
+            session = plan_edit.with_plan(current, restored)
+        except plan_edit.PlanEditError as error:
+            self.history.put_back(restored, undone=undo)
+            self.notify(safe_line(str(error)), severity="warning", markup=False)
+            return
+        self.session = session
+        self.saver.submit(session)
+        self._show_forms(session)
+        self._show_plan()
+        self._show_status("Undone." if undo else "Redone.")
+
+    def action_undo(self) -> None:
+        """Take back the last change to the plan."""
+        self._restore(undo=True)
+
+    def action_redo(self) -> None:
+        """Do again the last change undo took back."""
+        self._restore(undo=False)
+
+    def action_tab(self, tab: str) -> None:
+        """Show one of the tabs: agenda, session, people."""
+        self.query_one(TabbedContent).active = tab
+
+    def action_leave(self) -> None:
+        """From a field, back to the item list; from the list, back to the screen before."""
+        table = self.query_one(PlanItemsTable)
+        if not table.has_focus:
+            self.action_tab("agenda")
+            table.focus()
+            return
+        super().action_leave()
+
+    def action_help(self) -> None:
+        """Show every key of this screen."""
+        from sessiontui.tui.dialogs.help import HelpScreen, binding_rows
+
+        rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
+        self.app.push_screen(HelpScreen("Keys of the plan editor", rows))
