@@ -1,4 +1,4 @@
-"""The `sessiontui` command line: check, new, schema, groups, run, and the home screen.
+"""The `sessiontui` command line: check, new, templates, import, schema, groups, run, edit...
 
 Textual is imported only by the subcommands that open the app, so `check`, `new`,
 `schema` and `groups` start fast and work in scripts and CI.
@@ -48,7 +48,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dir",
         type=Path,
-        default=DEFAULT_FOLDER,
+        # None when not given, so `new --from` can tell "write beside the source" apart.
+        default=None,
         help="folder of session files (default: ./sessions)",
     )
     commands = parser.add_subparsers(title="subcommands", metavar="COMMAND")
@@ -64,21 +65,82 @@ def _build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser(
         "new",
-        help="start a new session from an earlier one",
-        description="Write a new session whose plan is copied from FILE; groups, notes, "
-        "commitments and the run log are left behind. Without --date, the first "
-        "[[upcoming]] entry of FILE gives the date and title. Never overwrites a file.",
+        help="start a new session from a template or an earlier session",
+        description="Write a new session from a template (see `sessiontui templates`) or "
+        "from the plan of an earlier session FILE; groups, notes, commitments and the run log "
+        "are left behind. From FILE without --date, its first [[upcoming]] entry gives the "
+        "date and title; with --date and no --title, a date in the old title becomes the new "
+        "one. Written to --dir (default ./sessions) for a template, beside FILE for --from, "
+        "unless -o or --dir says where. Never overwrites a file.",
     )
-    new.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
+    source = new.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from", dest="source", type=Path, metavar="FILE")
+    source.add_argument("--template", metavar="NAME", help="a template's name, e.g. retro")
     new.add_argument("--date", type=_iso_date, help="date of the new session (YYYY-MM-DD)")
     new.add_argument("--title", help="title of the new session")
     new.add_argument(
         "-o",
         "--output",
         type=Path,
-        help="where to write it (default: <--dir>/<date>-<slug-of-title>.toml)",
+        help="where to write it (default: <folder>/<date>-<slug-of-title>.toml)",
     )
     new.set_defaults(handler=_new)
+
+    templates = commands.add_parser(
+        "templates",
+        help="list the session templates, or save a session as your own",
+        description="List the templates `new --template` and the home screen's `n` start "
+        "from: the built-in ones and your own, with title, length and what each is.",
+    )
+    templates.set_defaults(handler=_templates)
+    template_commands = templates.add_subparsers(title="subcommands", metavar="COMMAND")
+    save_template = template_commands.add_parser(
+        "save",
+        help="save a session's plan as your own template",
+        description="Save the plan of FILE as your own template NAME, in your user data "
+        "folder: its agenda, prompts, ways of working and times, without its run log, "
+        "notes, groups, commitments or coming-up list, and without its participants unless "
+        "--keep-participants. Never replaces a template of yours unless --replace.",
+    )
+    save_template.add_argument("file", type=Path, metavar="FILE")
+    save_template.add_argument(
+        "--name", required=True, help="the template's name: lowercase letters, digits, dashes"
+    )
+    save_template.add_argument(
+        "--keep-participants", action="store_true", help="keep the participants' names"
+    )
+    save_template.add_argument(
+        "--replace", action="store_true", help="replace your template of that name"
+    )
+    save_template.set_defaults(handler=_save_template)
+
+    import_agenda = commands.add_parser(
+        "import",
+        help="make a session from an agenda kept in a spreadsheet (.csv or .xlsx)",
+        description="Write a new session whose agenda is the rows of AGENDA, a .csv file or "
+        "the first sheet of an .xlsx workbook. The first row names the columns: title and "
+        "minutes (needed), kind, at (a fixed start time), prompts (several in one cell, one "
+        "per line or separated by |), notes template, group size, turn minutes, facilitator "
+        "notes, id; in any case, with synonyms such as duration, length, type, start. "
+        "Every bad cell is reported as FILE:LINE: field: reason and nothing is written.",
+    )
+    import_agenda.add_argument("agenda", type=Path, metavar="AGENDA")
+    import_agenda.add_argument("--title", help="title of the session (default: from the file name)")
+    import_agenda.add_argument(
+        "--date", type=_iso_date, help="date of the session (YYYY-MM-DD; default: today)"
+    )
+    import_agenda.add_argument(
+        "--start",
+        type=_clock_time,
+        help="start time, e.g. 13:30 (default: the first item's fixed time, else 09:00)",
+    )
+    import_agenda.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="where to write it (default: <--dir>/<date>-<slug-of-title>.toml)",
+    )
+    import_agenda.set_defaults(handler=_import)
 
     schema = commands.add_parser(
         "schema",
@@ -118,6 +180,15 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("file", type=Path, metavar="FILE")
     run.set_defaults(handler=_run)
+
+    edit = commands.add_parser(
+        "edit",
+        help="plan a session in the app: its fields and agenda",
+        description="Open one session file in the plan editor: title, date, times, "
+        "participants, ways of working and the agenda, saved as you go.",
+    )
+    edit.add_argument("file", type=Path, metavar="FILE")
+    edit.set_defaults(handler=_edit)
 
     notes = commands.add_parser(
         "notes",
@@ -192,6 +263,19 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _folder(args: argparse.Namespace) -> Path:
+    """The folder of sessions: --dir, else ./sessions."""
+    folder: Path | None = args.dir
+    return DEFAULT_FOLDER if folder is None else folder
+
+
+def _clock_time(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a time in the form HH:MM: {text!r}") from None
+
+
 def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -222,19 +306,41 @@ def _check(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     from sessiontui import session_file
-    from sessiontui.core.library import file_name, next_session
+    from sessiontui.core import library
+    from sessiontui.store import templates
 
-    try:
-        source = session_file.open_session(args.source).session
-    except session_file.SessionFileError as error:
-        return _fail(str(error))
+    today = dt.date.today()
+    if args.template is not None:
+        try:
+            template = templates.load(args.template)
+        except templates.UnknownTemplateError as error:
+            return _fail_line(f"sessiontui new: {error}")
+        except session_file.SessionFileError as error:
+            return _fail(str(error))
+        try:
+            session = library.from_template(template, args.date, args.title, today=today)
+        except ValueError as error:
+            return _fail(f"sessiontui new: {error}")
+        folder = _folder(args)
+    else:
+        try:
+            source = session_file.open_session(args.source).session
+        except session_file.SessionFileError as error:
+            return _fail(str(error))
+        try:
+            session = library.next_session(source, args.date, args.title, today=today)
+        except ValueError as error:
+            return _fail(f"sessiontui new: {error}")
+        # Beside the earlier session, where its series lives, unless told where.
+        folder = args.source.parent if args.dir is None else args.dir
+    output = args.output or folder / library.file_name(session.date, session.title)
+    return _write_new(output, session)
 
-    try:
-        session = next_session(source, args.date, args.title, today=dt.date.today())
-    except ValueError as error:
-        return _fail(f"sessiontui new: {error}")
 
-    output = args.output or args.dir / file_name(session.date, session.title)
+def _write_new(output: Path, session: Session) -> int:
+    """Create a new session file and print its path; exit 2, writing nothing, if it exists."""
+    from sessiontui import session_file
+
     if output.exists() or output.is_symlink():
         return _fail(f"{output}: already exists; not overwriting it (choose another -o)")
     try:
@@ -247,6 +353,87 @@ def _new(args: argparse.Namespace) -> int:
         return _fail(f"{output}: {error.strerror or error}")
     print(output)
     return EXIT_OK
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from sessiontui.display import safe_line
+    from sessiontui.store import templates
+
+    listing = templates.listing()
+    width = max(len(info.name) for info in listing)
+    for info in listing:
+        if info.problem is not None:
+            print(safe_line(f"{info.name:<{width}}  ({info.source}) does not load: {info.problem}"))
+            continue
+        length = (
+            f"{info.minutes // 60}h{info.minutes % 60:02d}"
+            if info.minutes >= 60
+            else (f"{info.minutes} min")
+        )
+        print(
+            safe_line(
+                f"{info.name:<{width}}  {info.title} · {length} · {info.items} items "
+                f"· {info.source}"
+            )
+        )
+        print(safe_line(f"{'':<{width}}  {info.description}"))
+    print("\nStart one: sessiontui new --template NAME --title TITLE --date YYYY-MM-DD")
+    print(safe_line(f"Your own templates are kept in {templates.user_folder()}"))
+    return EXIT_OK
+
+
+def _save_template(args: argparse.Namespace) -> int:
+    from sessiontui import session_file
+    from sessiontui.core import library
+    from sessiontui.store import templates
+
+    try:
+        session = session_file.open_session(args.file).session
+    except session_file.SessionFileError as error:
+        return _fail(str(error))
+    plan = library.plan_only(session, keep_participants=args.keep_participants)
+    try:
+        target = templates.save_user_template(args.name, plan, replace=args.replace)
+    except ValueError as error:
+        return _fail_line(f"sessiontui templates save: {error}")
+    except session_file.SessionFileError as error:
+        message = str(error)
+        if "already exists" in message:
+            message += " (add --replace to replace it)"
+        return _fail(message)
+    except OSError as error:
+        return _fail_line(f"{templates.user_folder()}: {error.strerror or error}")
+    print(target)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sessiontui import session_file
+    from sessiontui.core import agenda_import, library
+    from sessiontui.store.agenda_import import read_rows
+
+    path: Path = args.agenda
+    try:
+        rows = read_rows(path)
+    except session_file.SessionFileError as error:
+        return _fail(str(error))
+    imported = agenda_import.agenda_from_rows(rows)
+    if imported.problems:
+        return _fail("\n".join(problem.where(str(path)) for problem in imported.problems))
+    for ignored in imported.ignored:
+        print(
+            _terminal_safe(f"{path}:1: column {ignored!r} is not read; left out"), file=sys.stderr
+        )
+    title = args.title or " ".join(path.stem.replace("_", " ").replace("-", " ").split())
+    title = title if args.title else (title[:1].upper() + title[1:] or "Agenda")
+    try:
+        session = agenda_import.session_from_items(
+            imported.items, title=title, date=args.date or dt.date.today(), start=args.start
+        )
+    except ValueError as error:
+        return _fail_line(f"{path}: {error}")
+    output = args.output or _folder(args) / library.file_name(session.date, session.title)
+    return _write_new(output, session)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -343,6 +530,10 @@ def _run(args: argparse.Namespace) -> int:
     return _open_session(args.file, mode="run")
 
 
+def _edit(args: argparse.Namespace) -> int:
+    return _open_session(args.file, mode="edit")
+
+
 def _present(args: argparse.Namespace) -> int:
     return _open_session(args.file, mode="present")
 
@@ -363,7 +554,7 @@ def _notes(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    target: Path = args.target if args.target is not None else args.dir
+    target: Path = args.target if args.target is not None else _folder(args)
     if target.is_dir():
         from sessiontui.tui.app import make_app
 
@@ -472,7 +663,7 @@ def _open_session(
 
 
 def _open_home(args: argparse.Namespace) -> int:
-    folder: Path = args.dir
+    folder = _folder(args)
     if folder.exists() and not folder.is_dir():
         return _fail(f"{folder}: is not a folder")
     from sessiontui.tui.app import make_app

@@ -310,7 +310,7 @@ def next_session(
     elif any((entry.date, entry.title) == (date, title) for entry in upcoming):
         upcoming = [entry for entry in upcoming if entry.date > date]
     if title is None:
-        title = source.title
+        title = retitle(source.title, source.date, date)
     try:
         session = source.model_copy(deep=True)
         session.date, session.title, session.upcoming = date, title, upcoming
@@ -322,3 +322,78 @@ def next_session(
         field = ".".join(str(part) for part in first["loc"]) or "session"
         raise ValueError(f"{field}: {first['msg']}") from None
     return session
+
+
+def from_template(
+    template: Session, date: dt.date | None, title: str | None, *, today: dt.date
+) -> Session:
+    """A new session from a template's plan: on `date` (default `today`), titled `title`.
+
+    Without a title, the template's own; upcoming entries before the date are dropped, as
+    for the next session of a series. Raises ValueError("field: problem") like `next_session`.
+    """
+    return next_session(template, date or today, title, today=today)
+
+
+def plan_only(session: Session, *, keep_participants: bool = False) -> Session:
+    """The plan of a session, to save as a template: nothing its run recorded, nobody's name.
+
+    Groups, notes, commitments, the log and the coming-up list belong to the one session;
+    the participants too, unless asked: a template is shared and reused, people are not.
+    """
+    plan = session.model_copy(deep=True)
+    plan.groups, plan.notes, plan.actions, plan.log, plan.upcoming = [], [], [], [], []
+    if keep_participants:
+        for participant in plan.participants:
+            participant.absent = False
+    else:
+        plan.participants = []
+    return plan
+
+
+_MONTHS: Final = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""English month names, spelled out rather than from strftime, which follows the locale."""
+
+
+def _date_spellings(date: dt.date) -> list[str]:
+    """The ways people write a date into a title, longest first so a longer one wins."""
+    month, short = _MONTHS[date.month - 1], _MONTHS[date.month - 1][:3]
+    day, year = date.day, date.year
+    return [
+        f"{month} {day}, {year}",
+        f"{day} {month} {year}",
+        f"{short} {day}, {year}",
+        f"{day} {short} {year}",
+        date.isoformat(),
+        f"{day:02d}/{date.month:02d}/{year}",
+        f"{day:02d}.{date.month:02d}.{year}",
+        f"{day} {month}",
+        f"{month} {day}",
+    ]
+
+
+def retitle(title: str, old: dt.date, new: dt.date) -> str:
+    """The title with its mention of the old date, if any, written as the new date.
+
+    "Retro 2024-03-01" moved to 5 April becomes "Retro 2024-04-05", and "Standup, 1 March
+    2024" becomes "Standup, 5 April 2024": a copy never carries the date it was copied from.
+    A title without the old date is kept as it is.
+    """
+    for old_text, new_text in zip(_date_spellings(old), _date_spellings(new), strict=True):
+        pattern = rf"(?<![0-9A-Za-z]){re.escape(old_text)}(?![0-9A-Za-z])"
+        if re.search(pattern, title, flags=re.IGNORECASE):
+            return re.sub(pattern, new_text, title, flags=re.IGNORECASE)
+    return title
