@@ -6,6 +6,7 @@ One place for the wording, so every screen and command reports a broken file the
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import json
 import re
@@ -82,7 +83,201 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, name: str) -> str:
         column = len(normalised) - (normalised.rfind("\n") + 1) + 1
     if line is None:
         return f"{name}: {message}"
+    if column is not None and (hint := _toml_hint(message, text, line, column)):
+        line, column, message = hint
     return f"{name}:{line}:{column}: {message}"
+
+
+_TIME_LIKE = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2}[Tt ])?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2}(?:\.\d+)?))?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?\Z"
+)
+
+
+_DATE_LIKE = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})\Z")
+
+
+_CURLY_QUOTES = "“”„‟‘’‚‛«»"
+
+
+_KEY_BEFORE = re.compile(r"\s*([A-Za-z0-9_-]+|\"[^\"\n]*\")\s*=\s*\Z")
+
+
+_HEADER_START = re.compile(r"\s*(\[\[?)\s*([^\[\]#]*?)\s*\]*\s*(?:#.*)?\Z")
+
+
+_STATEMENT = re.compile(r"\s*(\[|[A-Za-z0-9_\"'.-][A-Za-z0-9_\"'. -]*=)")
+
+
+def _toml_hint(message: str, text: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """Name the common slip behind a TOML error and its fix, where it can be told for sure.
+
+    tomllib says where it stopped ("Expected newline or end of document after a statement")
+    but not why; people writing a session by hand make the same few slips, so each gets a
+    line that says what to write instead. Returns the line, column and hint, or None.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    if line > len(lines):
+        return None
+    current = lines[line - 1]
+    if message.startswith(("Expected ']]' at the end of an array", "Expected ']' at the end")):
+        header = _HEADER_START.match(current)
+        if header and header.group(2):
+            closing = "]]" if header.group(1) == "[[" else "]"
+            fixed = f"{header.group(1)}{header.group(2)}{closing}"
+            return line, column, f"a table header needs its closing brackets: write {fixed}"
+        return None
+    # tomllib stopped inside a value (10:00 read as 10, then ":"): that value is the slip,
+    # even where it reports a list as unclosed because no "," or "]" came after the 10.
+    inside_value = 1 < column <= len(current) + 1 and current[column - 2] not in " \t,[{="
+    if inside_value and (hint := _value_hint(current, line, column)):
+        return hint
+    unclosed = _unclosed_bracket(message, lines, line, column)
+    if unclosed:
+        return unclosed
+    if message.startswith(("Illegal character '\\n'", "Unterminated string")):
+        return line, column, 'text in quotes must end on its line: add the closing "'
+    return _value_hint(current, line, column)
+
+
+def _unclosed_bracket(
+    message: str, lines: list[str], line: int, column: int
+) -> tuple[int, int, str] | None:
+    offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+    stack = _open_brackets("\n".join(lines), offset)
+    if not message.startswith("Unclosed"):
+        # Otherwise only a list left open on an earlier line that ran into a new statement
+        # (or the end): an error inside a list still going on is about its values.
+        at_end = line >= len(lines) and not lines[-1][column - 1 :].strip()
+        if not (at_end or _STATEMENT.match(lines[line - 1])):
+            return None
+        stack = [opened for opened in stack if opened[1] < line]
+    if not stack:
+        return None
+    bracket, opened_line, opened_column = stack[-1]
+    if bracket == "{":
+        hint = "this inline table is never closed: add } at the end of its line"
+    else:
+        hint = "this list is never closed: add ] after its last value"
+    return opened_line, opened_column, hint
+
+
+def _open_brackets(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """The value brackets ([ and {) still open at offset, with their line and column."""
+    stack: list[tuple[str, int, int]] = []
+    line, line_start = 1, 0
+    at_line_start, in_header = True, False
+    for match in _TOKEN.finditer(text, 0, offset):
+        kind, value = match.lastgroup, match.group()
+        if kind in {"nl", "mlb", "mll"} and "\n" in value:
+            line += value.count("\n")
+            line_start = match.start() + value.rfind("\n") + 1
+        if kind == "nl":
+            # A header is a [ that starts a line outside any list; it ends with its line.
+            at_line_start, in_header = not stack, False
+            continue
+        if kind in {"ws", "comment"} or in_header:
+            continue
+        if at_line_start and value == "[":
+            at_line_start, in_header = False, True
+            continue
+        at_line_start = False
+        if value in {"[", "{"}:
+            stack.append((value, line, match.start() - line_start + 1))
+        elif stack and (value, stack[-1][0]) in {("]", "["), ("}", "{")}:
+            stack.pop()
+    return stack
+
+
+def _value_hint(current: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """A hint for a value written the way people write it elsewhere: 10:00, 16/02/2023, a title."""
+    stop = min(column - 1, len(current))
+    start = max(current.rfind(mark, 0, stop) for mark in "=,[{") + 1
+    end = len(current)
+    for mark in ",]}#":
+        found = current.find(mark, stop)
+        if found != -1:
+            end = min(end, found)
+    value = current[start:end].strip()
+    if not value or value[0] in "\"'":
+        return None
+    value_column = start + (len(current[start:end]) - len(current[start:end].lstrip())) + 1
+    key = _KEY_BEFORE.match(current[:start])
+    key_name = key.group(1).strip('"') if key else None
+    write = f"write {key_name} = " if key_name else "write "
+
+    if time := _TIME_LIKE.match(value):
+        hour, second = time.group("hour"), time.group("second")
+        needs = [
+            what
+            for what, missing in (("two-digit hours", len(hour) == 1), ("seconds", second is None))
+            if missing
+        ]
+        if not needs:
+            return None
+        fixed = (
+            (time.group("date") or "")
+            + f"{int(hour):02d}:{time.group('minute')}:{second or '00'}"
+            + (time.group("offset") or "")
+        )
+        return line, value_column, f"TOML times need {' and '.join(needs)}: {write}{fixed}"
+    if date := _DATE_LIKE.match(value):
+        fixed_date = _year_month_day(date.group(1), date.group(3), date.group(4))
+        if fixed_date:
+            return line, value_column, f"TOML dates are year-month-day: {write}{fixed_date}"
+        return line, value_column, "TOML dates are year-month-day, such as 2023-02-16"
+    if value[0] in _CURLY_QUOTES:
+        quoted = json.dumps(value.strip(_CURLY_QUOTES), ensure_ascii=False)
+        return line, value_column, f"use straight quotes: {write}{quoted}"
+    if re.search(r"[^\W\d_]", value) and value not in {"true", "false", "inf", "nan"}:
+        if key_name in _never_text():
+            return None
+        quoted = json.dumps(value, ensure_ascii=False)
+        return line, value_column, f"text must be in quotes: {write}{quoted}"
+    return None
+
+
+def _year_month_day(first: str, middle: str, last: str) -> str | None:
+    """16/02/2023 or 2023/2/16 as 2023-02-16; None when the day and month could be either."""
+    if len(first) == 4:
+        year, month, day = int(first), int(middle), int(last)
+    elif len(last) == 4 and int(first) > 12 >= int(middle):
+        year, month, day = int(last), int(middle), int(first)
+    elif len(last) == 4 and int(middle) > 12 >= int(first):
+        year, month, day = int(last), int(first), int(middle)
+    else:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _never_text() -> set[str]:
+    """Keys that are numbers, true/false, dates or times on every table that has them.
+
+    Quoting a word there would only trade one error for another, so no quotes hint is given.
+    """
+    text: set[str] = set()
+    other: set[str] = set()
+    pending: list[type[BaseModel]] = [Session]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        table = pending.pop()
+        seen.add(table)
+        for key, field in table.model_fields.items():
+            annotation = _strip(field.annotation)
+            if typing.get_origin(annotation) is list:
+                annotation = _strip(typing.get_args(annotation)[0])
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                if annotation not in seen:
+                    pending.append(annotation)
+                text.add(key)  # participants: a bare name is text too
+            elif annotation is str or typing.get_origin(annotation) is typing.Literal:
+                text.add(key)
+            else:
+                other.add(key)
+    return other - text
 
 
 def _schema_problems(
