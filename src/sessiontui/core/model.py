@@ -77,7 +77,18 @@ NotesTemplate: TypeAlias = Annotated[str, AfterValidator(_known_template), _Temp
 """The name of a notes template declared in `note_templates`."""
 
 EventKind = Literal[
-    "start", "pause", "resume", "next", "back", "extend", "skip", "finish", "broadcast", "replan"
+    "start",
+    "pause",
+    "resume",
+    "next",
+    "back",
+    "extend",
+    "skip",
+    "finish",
+    "broadcast",
+    "replan",
+    "insert",
+    "move",
 ]
 ActionStatus = Literal["open", "done", "dropped"]
 
@@ -296,15 +307,19 @@ class Event(_Table):
     at: dt.datetime
     """When it happened, as an offset date-time (written in UTC)."""
     kind: EventKind
-    """start, pause, resume, next, back, extend, skip, finish, broadcast or replan."""
+    """start, pause, resume, next, back, extend, skip, finish, broadcast, replan, insert or move; a skip of a later item drops it, a replan of one item changes its length."""
     item: str | None = None
-    """The agenda item it concerns, where it concerns one (skip of a later item, say)."""
+    """The agenda item it concerns, where it concerns one: for skip a later item to drop, for move the item moved."""
     minutes: Annotated[int, Field(ge=-240, le=240)] | None = None
     """For extend: minutes added to the current item (negative to shorten)."""
     text: str | None = None
     """For broadcast: the message for the shared screen (empty clears it)."""
     plan: dict[str, Minutes] | None = None
     """For replan: the new minutes of each item it changed, by item id."""
+    new_item: AgendaItem | None = None
+    """For insert: the whole new agenda item, added while the session runs; its `id` must not be used by the plan or an earlier insert."""
+    after: str | None = None
+    """For insert and move: the `id` of the item it goes after; none (or an item already over) puts it first among the items still to run."""
 
     @field_validator("at")
     @classmethod
@@ -319,6 +334,10 @@ class Event(_Table):
             raise ValueError("a broadcast event needs `text` (empty to clear)")
         if self.kind == "replan" and not self.plan:
             raise ValueError("a replan event needs `plan`")
+        if self.kind == "insert" and self.new_item is None:
+            raise ValueError("an insert event needs `new_item`")
+        if self.kind == "move" and self.item is None:
+            raise ValueError("a move event needs `item`")
         return self
 
 
@@ -391,6 +410,8 @@ class Session(_Table):
             if item_id in seen:
                 raise ValueError(f"agenda[{index}].id: {item_id!r} is used by an earlier item")
             seen.add(item_id)
+        # Items inserted while running are agenda items too: notes and groups may name them.
+        _log_references_hold(self.log, seen)
         if self.end <= self.start:
             raise ValueError("end: must be after start")
         references: list[tuple[str, Sequence[Group | Note]]] = [
@@ -408,7 +429,32 @@ class Session(_Table):
         for item in self.agenda:
             if item.id == item_id:
                 return item
+        for event in self.log:
+            if event.new_item is not None and event.new_item.id == item_id:
+                return event.new_item
         raise KeyError(item_id)
+
+
+def _log_references_hold(log: Sequence[Event], known: set[str]) -> None:
+    """Check the agenda changes of the log in order, adding each inserted id to `known`.
+
+    An insert's id must be new and a move or insert must name items that exist by then, so
+    a hand-edited log fails on the field that is wrong rather than by silently doing nothing.
+    Older kinds (skip, replan) keep ignoring unknown ids, as the run always has.
+    """
+    for index, event in enumerate(log):
+        if event.kind not in ("insert", "move"):
+            continue
+        if event.kind == "move" and event.item not in known:
+            raise ValueError(f"log[{index}].item: no agenda item has id {event.item!r}")
+        if event.after is not None and event.after not in known:
+            raise ValueError(f"log[{index}].after: no agenda item has id {event.after!r}")
+        if event.new_item is not None:
+            if event.new_item.id in known:
+                raise ValueError(
+                    f"log[{index}].new_item.id: {event.new_item.id!r} is used by an earlier item"
+                )
+            known.add(event.new_item.id)
 
 
 def _with_unknown_keys(

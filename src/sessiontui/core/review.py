@@ -16,7 +16,16 @@ from typing import Final, Literal
 
 from sessiontui.core import note_templates, schedule
 from sessiontui.core import notes as notes_rules
-from sessiontui.core.model import Action, ActionStatus, AgendaItem, Note, NotesTemplate, Session
+from sessiontui.core.live_agenda import ItemState, Origin, RunStatus, live_agenda
+from sessiontui.core.model import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Event,
+    Note,
+    NotesTemplate,
+    Session,
+)
 
 _ZERO: Final = dt.timedelta(0)
 _MINUTE: Final = dt.timedelta(minutes=1)
@@ -30,7 +39,7 @@ class ItemTiming:
 
     index: int
     item: AgendaItem
-    state: schedule.ItemState
+    state: ItemState
     planned_start: dt.datetime
     planned_end: dt.datetime
     actual_start: dt.datetime | None
@@ -38,9 +47,25 @@ class ItemTiming:
     actual_end: dt.datetime | None
     """When the room last left it (None if it never did, or it was still current)."""
     planned: dt.timedelta
-    """The item's minutes as planned, before any extend or replan."""
+    """The item's minutes as planned, before any extend or replan; zero for one inserted."""
     actual: dt.timedelta | None
     """Active time spent on it (pauses excluded), or None if it was never reached."""
+    origin: Origin = "planned"
+    """Planned in its place, inserted while running (unplanned), or moved from its place."""
+
+    @property
+    def dropped(self) -> bool:
+        """Skipped before the room ever reached it: taken off the agenda, not cut short."""
+        return self.state == "skipped" and self.actual_start is None
+
+    @property
+    def change(self) -> str:
+        """How the run changed this item's plan, in a word: unplanned, moved, dropped or empty."""
+        if self.origin == "inserted":
+            return "unplanned"
+        if self.dropped:
+            return "dropped"
+        return "moved" if self.origin == "moved" else ""
 
     @property
     def start_difference(self) -> dt.timedelta | None:
@@ -100,7 +125,7 @@ def state_of(session: Session) -> SessionState:
     return _state(schedule.run_state(session, max(event.at for event in session.log)).status)
 
 
-def _state(status: schedule.RunStatus) -> SessionState:
+def _state(status: RunStatus) -> SessionState:
     # A paused session is still running, as far as anyone looking back is concerned.
     return "running" if status == "paused" else status
 
@@ -124,17 +149,22 @@ def timing(session: Session, tz: tzinfo | None = None) -> Timing:
             planned_end=item.planned_end,
             actual_start=_local(item.actual_start, zone),
             actual_end=_local(item.actual_end, zone),
-            planned=dt.timedelta(minutes=item.item.minutes),
+            planned=_ZERO if item.origin == "inserted" else dt.timedelta(minutes=item.item.minutes),
             actual=None if item.actual_start is None else item.active,
+            origin=item.origin,
         )
         for item in run.items
     ]
+    # The plan's first and last items, wherever the run moved them, so the drift and the
+    # late start are measured against the plan as written.
+    by_id = {row.item.id: row for row in items}
+    plan = [by_id[item.id] for item in session.agenda]
     planned_start = (
-        items[0].planned_start
-        if items
+        plan[0].planned_start
+        if plan
         else dt.datetime.combine(session.date, session.start, tzinfo=zone) + run.plan_shift
     )
-    planned_end = items[-1].planned_end if items else run.planned_finish
+    planned_end = plan[-1].planned_end if plan else run.planned_finish
     started_at = _local(run.started_at, zone)
     finished_at = _local(run.finished_at, zone)
     return Timing(
@@ -156,12 +186,15 @@ def log_lines(session: Session, tz: tzinfo | None = None) -> list[LogLine]:
     """The events a reviewer reads back, in words; plain next, start and finish are in the table."""
     zone = tz or schedule.session_zone(session)
     titles = {item.id: item.title for item in session.agenda}
+    titles.update(
+        (event.new_item.id, event.new_item.title) for event in session.log if event.new_item
+    )
     lines: list[LogLine] = []
     paused_at: dt.datetime | None = None
     currents = schedule.current_before_each(session)
     for event, current in zip(session.log, currents, strict=True):
         at = event.at.astimezone(zone)
-        current_title = "" if current is None else session.agenda[current].title
+        current_title = "" if current is None else current.title
         kind = event.kind
         if kind == "pause":
             if paused_at is None:
@@ -177,9 +210,13 @@ def log_lines(session: Session, tz: tzinfo | None = None) -> list[LogLine]:
                     )
                 )
                 paused_at = None
+        elif kind == "skip" and event.item is not None and event.item != (current and current.id):
+            lines.append(LogLine(at, "drop", f"Dropped {titles.get(event.item, event.item)}"))
         elif kind == "skip":
             title = titles.get(event.item or "", "") or current_title
             lines.append(LogLine(at, "skip", f"Skipped {title}" if title else "Skipped an item"))
+        elif kind in ("insert", "move"):
+            lines.append(LogLine(at, kind, _change_text(event, titles)))
         elif kind == "extend":
             minutes = event.minutes or 0
             verb = "Extended" if minutes >= 0 else "Shortened"
@@ -204,6 +241,18 @@ def log_lines(session: Session, tz: tzinfo | None = None) -> list[LogLine]:
         lines.append(LogLine(paused_at, "pause", "Paused (never resumed)"))
     lines.sort(key=lambda line: line.at)
     return lines
+
+
+def _change_text(event: Event, titles: dict[str, str]) -> str:
+    """An insert or move in words: what went where."""
+    where = (
+        "first of what was left"
+        if event.after is None
+        else f"after {titles.get(event.after, event.after)}"
+    )
+    if event.kind == "insert" and event.new_item is not None:
+        return f"Added {event.new_item.title} ({event.new_item.minutes} min), {where}"
+    return f"Moved {titles.get(event.item or '', event.item or '')} {where}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +292,8 @@ def note_sections(session: Session) -> list[NoteSection]:
     Text kept in a field the template does not ask (a template changed after the notes were
     taken) is not dropped: it follows as an extra field named after the attribute.
     """
-    order = {item.id: index for index, item in enumerate(session.agenda)}
+    # In running order, so notes on an item inserted live sit where it ran.
+    order = {live.item.id: index for index, live in enumerate(live_agenda(session))}
     sections: list[NoteSection] = []
     for note in sorted(session.notes, key=lambda n: (order.get(n.item, 10**9), _group_key(n))):
         try:

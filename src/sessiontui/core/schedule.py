@@ -65,9 +65,13 @@ Replaying the log
     replan
         Sets the minutes of the named pending items, replacing any extends they had before.
         Ids that are unknown or not pending are ignored.
+    insert / move
+        Change the agenda being run (`live_agenda` words how); the replay itself is
+        `live_agenda.Replay`, so the items of a `RunState` are the live agenda in running order,
+        each with its `origin`, and an index means a place in it, not in the plan.
 
-    Before start only broadcast, replan and skip-ahead apply (they change the plan, not the
-    run); after finish only broadcast and back do.
+    Before start only broadcast, replan, skip-ahead, insert and move apply (they change the
+    plan, not the run); after finish only broadcast and back do.
 
 Projection
     From the current item: t = now + max(remaining, 0); then each later pending item starts at t,
@@ -76,7 +80,9 @@ Projection
     start, t begins at max(now, session start). Once finished, the projected finish is the
     finish. The drift is the projected finish minus the planned end of the agenda's last item:
     zero when exactly on plan, positive when behind. A fixed-time item absorbs earlier slack,
-    as in a real room where tea is at 14:30 however early the talk ends.
+    as in a real room where tea is at 14:30 however early the talk ends. Each `ItemRun` carries
+    its span as things stand (`projected_start`, `projected_end`): actual for what is done,
+    projected for what is to come, so every screen shows the same upcoming start times.
 
 The live screen
     `countdown` words the current item's clock. Its phase is "warning" while 0 < remaining <=
@@ -109,11 +115,10 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sessiontui.core import item_kinds
-from sessiontui.core.model import AgendaItem, Event, Session
+from sessiontui.core.live_agenda import ItemState, Origin, Replay, RunStatus
+from sessiontui.core.model import AgendaItem, Session
 
 IssueKind = Literal["overlap", "gap", "past-end", "before-start"]
-ItemState = Literal["pending", "current", "done", "skipped"]
-RunStatus = Literal["planned", "running", "paused", "finished"]
 Phase = Literal["planned", "running", "warning", "time-up", "overtime", "paused", "finished"]
 
 TIME_UP_FOR = dt.timedelta(seconds=5)
@@ -155,7 +160,17 @@ class ItemRun:
     actual_start: dt.datetime | None
     actual_end: dt.datetime | None
     planned_start: dt.datetime
+    """Where the plan put it; an inserted item's is where it was inserted, zero minutes long."""
     planned_end: dt.datetime
+    origin: Origin = "planned"
+    """Planned in its place, inserted while running, or moved from its planned place."""
+    projected_start: dt.datetime | None = None
+    """When it starts as things stand (session zone): actual once begun, else projected.
+
+    None for an item dropped, or left unrun by the finish.
+    """
+    projected_end: dt.datetime | None = None
+    """When it ends as things stand (session zone); None when dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +346,7 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
     shift = plan_shift(session, zone, now)
     times = _plan_utc(session, zone, shift)
     session_start = _wall(session, session.start, zone, shift)
-    run = _Replay(session)
+    run = Replay(session)
     for event in session.log:
         run.apply(event)
     moment = now.astimezone(dt.UTC)
@@ -339,6 +354,9 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
         moment = max(moment, run.last)
     run.charge(moment)
 
+    fixed = _fixed_times(session, run.agenda, zone, shift)
+    projected, risks, spans = _project(run, fixed, moment, session_start, zone)
+    planned_at = _live_plan(run, times, session_start, session.agenda)
     items = [
         ItemRun(
             index=index,
@@ -348,14 +366,16 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
             active=run.active[index],
             actual_start=run.first_start[index],
             actual_end=run.last_stop[index] if run.state[index] in ("done", "skipped") else None,
-            planned_start=times[index][0].astimezone(zone),
-            planned_end=times[index][1].astimezone(zone),
+            planned_start=planned_at[index][0].astimezone(zone),
+            planned_end=planned_at[index][1].astimezone(zone),
+            origin=run.origin[index],
+            projected_start=None if index not in spans else spans[index][0].astimezone(zone),
+            projected_end=None if index not in spans else spans[index][1].astimezone(zone),
         )
-        for index, item in enumerate(session.agenda)
+        for index, item in enumerate(run.agenda)
     ]
     current = run.current
     remaining = None if current is None else run.budget[current] - run.active[current]
-    projected, risks = _project(run, times, moment, session_start, zone)
     plan_end = times[-1][1] if times else session_start
     elapsed = _ZERO if run.started_at is None else (run.finished_at or moment) - run.started_at
     return RunState(
@@ -373,182 +393,88 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
         drift=projected - plan_end,
         broadcast=run.broadcast,
         fixed_at_risk=risks,
-        turn=_turn(session.agenda[current], run.active[current]) if current is not None else None,
+        turn=_turn(run.agenda[current], run.active[current]) if current is not None else None,
         plan_shift=shift,
     )
 
 
-def current_before_each(session: Session) -> list[int | None]:
-    """The index of the current item just before each logged event, so a log can name it."""
-    run = _Replay(session)
-    currents: list[int | None] = []
+def current_before_each(session: Session) -> list[AgendaItem | None]:
+    """The current item just before each logged event, so a log line can name it."""
+    run = Replay(session)
+    currents: list[AgendaItem | None] = []
     for event in session.log:
-        currents.append(run.current)
+        currents.append(None if run.current is None else run.agenda[run.current])
         run.apply(event)
     return currents
 
 
-class _Replay:
-    """The run's mutable state while the log is folded; kept private so results stay immutable."""
+def _fixed_times(
+    session: Session, agenda: Sequence[AgendaItem], zone: tzinfo, shift: dt.timedelta
+) -> list[dt.datetime | None]:
+    """Each live item's fixed start (UTC), moved with the plan; None for those that follow on."""
+    return [None if item.at is None else _wall(session, item.at, zone, shift) for item in agenda]
 
-    def __init__(self, session: Session) -> None:
-        agenda = session.agenda
-        self.agenda = agenda
-        self.ids = {item.id: index for index, item in enumerate(agenda)}
-        self.state: list[ItemState] = ["pending"] * len(agenda)
-        self.budget = [dt.timedelta(minutes=item.minutes) for item in agenda]
-        self.active = [_ZERO] * len(agenda)
-        self.first_start: list[dt.datetime | None] = [None] * len(agenda)
-        self.last_stop: list[dt.datetime | None] = [None] * len(agenda)
-        self.status: RunStatus = "planned"
-        self.current: int | None = None
-        self.started_at: dt.datetime | None = None
-        self.finished_at: dt.datetime | None = None
-        # Remembered so that back after finish knows which item to reopen.
-        self.finished_on: int | None = None
-        self.paused_for = _ZERO
-        self.broadcast: str | None = None
-        self.last: dt.datetime | None = None
-        self.charged_to: dt.datetime | None = None
 
-    def apply(self, event: Event) -> None:
-        """Apply one logged event at its (clamped) time, so the fold is one pass in log order."""
-        moment = event.at if self.last is None else max(event.at, self.last)
-        self.last = moment
-        self.charge(moment)
-        kind = event.kind
-        if kind == "broadcast":
-            self.broadcast = event.text or None
-        elif self.status == "finished":
-            if kind == "back":
-                self._reopen(moment)
-        elif kind == "replan":
-            for item_id, minutes in (event.plan or {}).items():
-                index = self.ids.get(item_id)
-                if index is not None and self.state[index] == "pending":
-                    self.budget[index] = dt.timedelta(minutes=minutes)
-        elif kind == "skip" and event.item is not None and self._ahead(event.item):
-            self.state[self.ids[event.item]] = "skipped"
-        elif self.status == "planned":
-            if kind == "start":
-                self.status = "running"
-                self.started_at = moment
-                self._move_on(-1, moment)
-        else:
-            self._control(event, moment)
-
-    def charge(self, moment: dt.datetime) -> None:
-        """Give the time since the last event to the current item or to the pause, never to both."""
-        if self.charged_to is not None and self.status != "finished":
-            span = moment - self.charged_to
-            if self.status == "paused":
-                self.paused_for += span
-            elif self.current is not None:
-                self.active[self.current] += span
-        self.charged_to = moment
-
-    def _control(self, event: Event, moment: dt.datetime) -> None:
-        current = self.current
-        assert current is not None  # running or paused always has a current item
-        kind = event.kind
-        if kind == "pause" and self.status == "running":
-            self.status = "paused"
-        elif kind == "resume" and self.status == "paused":
-            self.status = "running"
-        elif kind == "next":
-            self._leave("done", moment)
-            self._move_on(current, moment)
-        elif kind == "skip":
-            # Skip of a done, skipped or unknown item: a stale click, so nothing happens.
-            if event.item is None or event.item == self.agenda[current].id:
-                self._leave("skipped", moment)
-                self._move_on(current, moment)
-        elif kind == "back" and current > 0:
-            self._leave("pending", moment)
-            self._enter(current - 1, moment)
-        elif kind == "extend":
-            self.budget[current] = max(
-                self.budget[current] + dt.timedelta(minutes=event.minutes or 0), _ZERO
-            )
-        elif kind == "finish":
-            self._leave("done", moment)
-            self._finish(current, moment)
-
-    def _ahead(self, item_id: str) -> bool:
-        index = self.ids.get(item_id)
-        return (
-            index is not None
-            and self.state[index] == "pending"
-            and (self.current is None or index > self.current)
-        )
-
-    def _move_on(self, after: int, moment: dt.datetime) -> None:
-        following = (i for i in range(after + 1, len(self.agenda)) if self.state[i] == "pending")
-        index = next(following, None)
-        if index is None:
-            self._finish(None if after < 0 else after, moment)
-        else:
-            self._enter(index, moment)
-
-    def _enter(self, index: int, moment: dt.datetime) -> None:
-        self.current = index
-        self.state[index] = "current"
-        if self.first_start[index] is None:
-            self.first_start[index] = moment
-
-    def _leave(self, state: ItemState, moment: dt.datetime) -> None:
-        assert self.current is not None
-        self.state[self.current] = state
-        self.last_stop[self.current] = moment
-        self.current = None
-
-    def _finish(self, last: int | None, moment: dt.datetime) -> None:
-        self.status = "finished"
-        self.finished_at = moment
-        self.finished_on = last
-        self.current = None
-
-    def _reopen(self, moment: dt.datetime) -> None:
-        if self.finished_on is None or self.finished_at is None:
-            return
-        self.paused_for += moment - self.finished_at
-        self.status = "running"
-        self.finished_at = None
-        self._enter(self.finished_on, moment)
+def _live_plan(
+    run: Replay,
+    times: Sequence[tuple[dt.datetime, dt.datetime]],
+    session_start: dt.datetime,
+    plan: Sequence[AgendaItem],
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Each live item's planned span; an inserted item's is zero long, where it was put."""
+    by_id = {item.id: span for item, span in zip(plan, times, strict=True)}
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    before = session_start
+    for item in run.agenda:
+        span = by_id.get(item.id, (before, before))
+        spans.append(span)
+        before = span[1]
+    return spans
 
 
 def _project(
-    run: _Replay,
-    times: list[tuple[dt.datetime, dt.datetime]],
+    run: Replay,
+    fixed: Sequence[dt.datetime | None],
     now: dt.datetime,
     session_start: dt.datetime,
     zone: tzinfo,
-) -> tuple[dt.datetime, list[FixedRisk]]:
+) -> tuple[dt.datetime, list[FixedRisk], dict[int, tuple[dt.datetime, dt.datetime]]]:
+    """The projected finish, the fixed items reached late, and each item's span as things stand.
+
+    Done items span their actual start and end, the current one its start to now plus what is
+    left, and each item to come its place in the walk; dropped items have none.
+    """
+    spans: dict[int, tuple[dt.datetime, dt.datetime]] = {}
+    for index, state in enumerate(run.state):
+        start, stop = run.first_start[index], run.last_stop[index]
+        if state == "done" and start is not None and stop is not None:
+            spans[index] = (start, stop)
     if run.finished_at is not None:
-        return run.finished_at, []
+        return run.finished_at, [], spans
     current = run.current
     if current is None:
         moment, first = max(now, session_start), 0
     else:
         moment = now + max(run.budget[current] - run.active[current], _ZERO)
+        spans[current] = (run.first_start[current] or now, moment)
         first = current + 1
     risks: list[FixedRisk] = []
     for index in range(first, len(run.agenda)):
         if run.state[index] != "pending":
             continue
         item = run.agenda[index]
-        if item.at is not None:
-            fixed = times[index][0]
+        at = fixed[index]
+        if at is not None:
             # An item stepped back over has started already; only a first start can be late.
-            if moment > fixed and run.first_start[index] is None:
+            if moment > at and run.first_start[index] is None:
                 risks.append(
-                    FixedRisk(
-                        item.id, fixed.astimezone(zone), moment.astimezone(zone), moment - fixed
-                    )
+                    FixedRisk(item.id, at.astimezone(zone), moment.astimezone(zone), moment - at)
                 )
-            moment = max(moment, fixed)
+            moment = max(moment, at)
+        start = moment
         moment += max(run.budget[index] - run.active[index], _ZERO)
-    return moment, risks
+        spans[index] = (start, moment)
+    return moment, risks, spans
 
 
 def _turn(item: AgendaItem, active: dt.timedelta) -> Turn | None:
@@ -747,7 +673,7 @@ def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None)
         if run.item.at is None:
             segment.append(run)
             continue
-        fixed = times[run.index][0]
+        fixed = _wall(session, run.item.at, zone, state.plan_shift)
         moment = _shorten(segment, moment, fixed, changes)
         if moment > fixed and run.actual_start is None:
             late.append((run, moment - fixed))
