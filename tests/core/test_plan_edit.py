@@ -142,3 +142,17 @@ def test_history_put_back_cancels_an_undo(session: Session) -> None:
     assert restored is session
     history.put_back(restored, undone=True)
     assert history.undo(later) is session
+
+
+def test_a_new_items_id_follows_its_title_until_something_refers_to_it(session: Session) -> None:
+    added = plan_edit.insert_item(session, 0, plan_edit.new_item(session))
+    titled = plan_edit.id_following_title(
+        added, 0, added.agenda[0].model_copy(update={"title": "Check-in"})
+    )
+    assert titled.id == "check-in"
+    # The reference workshop's ids were chosen by hand: "tea" stays "tea".
+    tea = session.agenda[3].model_copy(update={"title": "Lunch"})
+    assert plan_edit.id_following_title(session, 3, tea).id == "tea"
+    noted = added.model_copy(update={"notes": [Note(item="new-item")]})
+    renamed = added.agenda[0].model_copy(update={"title": "Check-in"})
+    assert plan_edit.id_following_title(noted, 0, renamed).id == "new-item"

@@ -126,6 +126,27 @@ def replace_item(session: Session, index: int, item: AgendaItem) -> Session:
     return _with_agenda(session, agenda)
 
 
+def id_following_title(session: Session, index: int, item: AgendaItem) -> AgendaItem:
+    """The edited item, its id made from its new title while nothing refers to the old one yet.
+
+    A new item is added as "New item"; once titled, its id should read like its title. Once
+    notes, groups or the log refer to an item, or its id was chosen by hand, the id stays.
+    """
+    old = session.agenda[index]
+    others = [other.id for position, other in enumerate(session.agenda) if position != index]
+    if old.id != unique_id(old.title, others) or old.title == item.title:
+        return item
+    referred = {
+        *(note.item for note in session.notes),
+        *(group.item for group in session.groups),
+        *(event.item for event in session.log),
+        *(action.item for action in session.actions),
+    }
+    if old.id in referred:
+        return item
+    return item.model_copy(update={"id": unique_id(item.title, others)})
+
+
 def with_plan(current: Session, plan: Session) -> Session:
     """`current` with the plan of `plan`, keeping `current`'s notes, groups, actions and log.
 

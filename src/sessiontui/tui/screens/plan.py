@@ -215,13 +215,11 @@ class PlanEditorScreen(EditingScreen):
         if index is None:
             return
         self.invalid.pop("item-form", None)
+        item = plan_edit.id_following_title(session, index, message.item)
         self.change(
-            plan_edit.replace_item(session, index, message.item),
-            key=(
-                "item",
-                message.item.id,
-                message.field,
-            ),
+            plan_edit.replace_item(session, index, item),
+            # By position: a new item's id changes with each letter of its title.
+            key=("item", index, message.field),
         )
 
     @on(ItemForm.Invalid)

@@ -91,17 +91,18 @@ class PlanWarnings(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self._messages: tuple[str, ...] | None = None
+        self._shown: tuple[tuple[str, ...], int] | None = None
 
     def show(self, issues: Sequence[PlanIssue], items: int) -> None:
         """List the warnings; redraw only when they changed."""
         messages = tuple(issue.message for issue in issues)
-        if messages == self._messages:
+        if (messages, items) == self._shown:
             return
-        self._messages = messages
+        self._shown = (messages, items)
         self.set_class(bool(messages), "-warnings")
         if not messages:
-            self.update(user_line(f"The plan fits: {items} items." if items else "No items yet."))
+            count = f"{items} item" if items == 1 else f"{items} items"
+            self.update(user_line(f"The plan fits: {count}." if items else "No items yet."))
             return
         text = Text()
         for number, message in enumerate(messages):
