@@ -163,7 +163,7 @@ async def test_an_empty_folder_says_how_to_create_a_session(tmp_path: Path) -> N
         await settle(pilot)
         message = content(app.screen.query_one("#empty"))
         assert "No sessions yet" in message
-        assert "sessiontui" in message and "new --from" in message
+        assert "sessiontui" in message and "new --template" in message
         assert not app.screen.query_one("#sessions").display
 
 

@@ -15,8 +15,9 @@ from pilot_helpers import START, FakeClock, settle
 from sessiontui import session_file
 from sessiontui.core.model import Note
 from sessiontui.store import index as folder_index
+from sessiontui.store import templates
 from sessiontui.tui.app import make_app
-from sessiontui.tui.dialogs.new_session import NewSessionScreen
+from sessiontui.tui.dialogs.template_picker import TemplatePicker
 from sessiontui.tui.screens.home import HomeScreen
 from test_library import make_session, write
 
@@ -193,9 +194,10 @@ async def test_n_creates_the_next_session_from_an_upcoming_entry(folder: Path) -
         await settle(pilot)
         await pilot.press("down", "down", "n")
         await settle(pilot)
-        assert isinstance(app.screen, NewSessionScreen)
+        assert isinstance(app.screen, TemplatePicker)
         choices = app.screen.query_one(OptionList)
-        assert choices.option_count == 3
+        # Two upcoming entries, a copy, then (after a separator line) every template.
+        assert choices.option_count == 3 + len(templates.BUILT_IN)
         await pilot.press("down", "enter")  # the second entry
         await settle(pilot)
         created = folder / "2023-03-16-three-the-bigger-picture.toml"
@@ -217,9 +219,9 @@ async def test_n_makes_a_copy_with_a_date_and_title_and_never_overwrites(folder:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("end", "enter")  # the copy: last option
+        await pilot.press("enter")  # the copy: first option (Four has no upcoming entries)
         screen = app.screen
-        assert isinstance(screen, NewSessionScreen)
+        assert isinstance(screen, TemplatePicker)
         screen.query_one("#date", Input).value = "2023-02-16"
         screen.query_one("#title", Input).value = "Two"
         before = (folder / "2023-02-16-two.toml").read_bytes()
@@ -231,9 +233,9 @@ async def test_n_makes_a_copy_with_a_date_and_title_and_never_overwrites(folder:
         assert any("already exists" in str(n.message) for n in app._notifications)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("end", "enter")
+        await pilot.press("enter")
         screen = app.screen
-        assert isinstance(screen, NewSessionScreen)
+        assert isinstance(screen, TemplatePicker)
         screen.query_one("#date", Input).value = "not a date"
         screen.query_one("#title", Input).focus()
         await pilot.press("enter")
@@ -260,3 +262,93 @@ async def test_escape_cancels_the_new_session_dialog(folder: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert len(list(folder.glob("*.toml"))) == 3
+
+
+def option_ids(app: Any) -> list[str]:
+    choices = app.screen.query_one(OptionList)
+    return [choices.get_option_at_index(i).id or "" for i in range(choices.option_count)]
+
+
+async def test_an_empty_folder_offers_the_templates_and_n_starts_one(tmp_path: Path) -> None:
+    folder = tmp_path / "fresh"  # not there yet, as after a fresh install
+    app = app_for(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        empty = str(app.screen.query_one("#empty").render())
+        assert "Press n to start one from a template" in empty
+        assert "Team retrospective" in empty
+        assert "2023-02-16-building-common-purpose.toml" not in empty
+        await pilot.press("n")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TemplatePicker)
+        assert option_ids(app) == [f"template:{name}" for name in templates.BUILT_IN]
+        await pilot.press("down", "enter")  # retro
+        assert picker.query_one("#title", Input).value == "Team retrospective"
+        assert picker.query_one("#date", Input).value == START.date().isoformat()
+        picker.query_one("#date", Input).value = "2026-12-10"
+        picker.query_one("#title", Input).value = "Sprint 14 retro"
+        picker.query_one("#title", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        created = folder / "2026-12-10-sprint-14-retro.toml"
+        session = session_file.load(created).session
+        assert session.agenda == templates.load("retro").agenda
+        assert isinstance(app.screen, HomeScreen)
+        assert rows(app)[0][1] == "Sprint 14 retro"
+        assert app.screen.query_one("#sessions", DataTable).cursor_row == 0
+
+
+async def test_escape_from_the_fields_goes_back_to_the_list(folder: Path) -> None:
+    app = app_for(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TemplatePicker)
+        await pilot.press("enter")  # a copy of Four: the fields
+        assert picker.has_class("-fields")
+        await pilot.press("escape")
+        assert app.screen is picker and not picker.has_class("-fields")
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_copy_gets_a_title_without_the_old_date(tmp_path: Path) -> None:
+    write(tmp_path, "retro.toml", make_session("Retro 2023-01-19", date=dt.date(2023, 1, 19)))
+    app = app_for(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")  # the copy
+        picker = app.screen
+        title = picker.query_one("#title", Input)
+        assert title.value == f"Retro {START.date().isoformat()}"
+        picker.query_one("#date", Input).value = "2024-05-01"
+        await pilot.pause()
+        assert title.value == "Retro 2024-05-01"
+
+
+async def test_your_own_templates_are_offered_too(folder: Path) -> None:
+    templates.save_user_template("our-retro", templates.load("retro"))
+    app = app_for(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert option_ids(app)[-1] == "template:our-retro"
+
+
+async def test_e_opens_the_highlighted_session_in_the_plan_editor(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(folder)
+    opened: list[tuple[str, Path]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "open_screen", lambda kind, path, **_: opened.append((kind, path)))
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert opened == [("edit", folder / "2023-02-16-two.toml")]

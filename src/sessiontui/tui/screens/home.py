@@ -8,7 +8,6 @@ the changed files, the exact rows.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -31,8 +30,8 @@ from sessiontui.tui.widgets.listing import SessionRow, SessionTable
 if TYPE_CHECKING:
     from sessiontui.core.library import Summary
     from sessiontui.core.model import Session
-
-EXAMPLE_NAME = "2023-02-16-building-common-purpose.toml"
+    from sessiontui.store.templates import TemplateInfo
+    from sessiontui.tui.dialogs.template_picker import NewSessionChoice
 
 MODES: Final = {mode: mode.title() for mode in SESSION_MODES}
 """What a session can be opened as, and the word for it in the footer."""
@@ -86,8 +85,15 @@ class HomeScreen(Screen[None]):
             "n",
             "new",
             "New",
-            tooltip="Create the next session of the highlighted one's series, or a copy of it",
+            tooltip="Create a session from a template, or the next of the highlighted one's series",
             id="home.new",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            tooltip="Plan the highlighted session: its fields and agenda",
+            id="home.edit",
         ),
         Binding(
             "s",
@@ -133,14 +139,23 @@ class HomeScreen(Screen[None]):
             self.path = path
             self.problem = problem
 
-    class SourceRead(Message):
-        """The session to make the next one from was read, for the new-session dialog."""
+    class ChoicesRead(Message):
+        """The templates and the highlighted session (if any) were read, for the picker."""
 
-        def __init__(self, path: Path, session: Session | None, problem: str | None) -> None:
+        def __init__(
+            self, listing: list[TemplateInfo], source: Session | None, problem: str | None
+        ) -> None:
             super().__init__()
-            self.path = path
-            self.session = session
+            self.listing = listing
+            self.source = source
             self.problem = problem
+
+    class TemplatesRead(Message):
+        """The templates an empty folder offers were listed."""
+
+        def __init__(self, listing: list[TemplateInfo]) -> None:
+            super().__init__()
+            self.listing = listing
 
     def __init__(self, folder: Path, clock: Callable[[], datetime], open_as: str = "run") -> None:
         super().__init__()
@@ -180,8 +195,8 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self.action_refresh)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Opening and copying need a session under the cursor; greyed out in an empty folder.
-        if action in {"open", "open_as", "new"}:
+        # Opening and editing need a session under the cursor; greyed out in an empty folder.
+        if action in {"open", "open_as", "edit"}:
             return self.query_one(SessionTable).highlighted is not None
         if action == "series":
             row = self.query_one(SessionTable).highlighted
@@ -248,17 +263,8 @@ class HomeScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         empty.display = not message.rows
         if not message.rows:
-            text = Text(end="")
-            text.append("No sessions yet in ", style="bold")
-            # Folded, not cut: a long folder path must not hide the advice below it.
-            text.append(safe_line(str(self.folder)), style="bold")
-            text.append("\n\nCreate one from an earlier session, then press Ctrl+R here:\n\n    ")
-            text.append(safe_line(f"sessiontui --dir {self.folder} new --from EARLIER.toml"))
-            text.append(
-                f"\n\nFor example, start from the bundled sessions/{EXAMPLE_NAME}, "
-                "or copy any session .toml file into the folder."
-            )
-            empty.update(text)
+            empty.update(user_line(f"No sessions yet in {self.folder}", "bold"))
+            self._list_templates()
         self._show_detail(table.highlighted)
         self.refresh_bindings()
 
@@ -314,52 +320,75 @@ class HomeScreen(Screen[None]):
         """Push the screen for one session file in one mode (also for screens opened from here)."""
         open_screen(self, session_mode(mode), path)
 
+    def action_edit(self) -> None:
+        """Open the highlighted session in the plan editor."""
+        row = self.query_one(SessionTable).highlighted
+        if row is not None:
+            open_screen(self, "edit", row.path)
+
     # ------------------------------------------------------------------------ a new session
 
+    @work(thread=True, exclusive=True, group="templates", exit_on_error=False)
+    def _list_templates(self) -> None:
+        from sessiontui.store import templates
+
+        self.post_message(self.TemplatesRead(templates.listing()))
+
+    @on(TemplatesRead)
+    def _templates_read(self, message: TemplatesRead) -> None:
+        if self._rows:
+            return  # a session appeared meanwhile; the list is shown instead
+        from sessiontui.tui.dialogs.template_picker import invitation
+
+        self.query_one("#empty", Static).update(invitation(self.folder, message.listing))
+
     def action_new(self) -> None:
-        """Create the next session of the highlighted one's series, or a copy of it."""
+        """Create a session from a template, or the next of the highlighted one's series."""
         row = self.query_one(SessionTable).highlighted
-        if row is None:
-            return
-        if row.error is not None:
-            self._tell(f"{row.path.name} does not load, so no session can be made from it")
-            return
-        self._read_source(row.path)
+        self._read_choices(None if row is None else row.path)
 
     @work(thread=True, exclusive=True, group="new", exit_on_error=False)
-    def _read_source(self, path: Path) -> None:
+    def _read_choices(self, path: Path | None) -> None:
         from sessiontui import session_file
+        from sessiontui.store import templates
 
-        try:
-            session = session_file.open_session(path).session
-        except session_file.SessionFileError as error:
-            self.post_message(self.SourceRead(path, None, error.problems[0]))
-        else:
-            self.post_message(self.SourceRead(path, session, None))
+        listing = templates.listing()
+        source: Session | None = None
+        problem: str | None = None
+        if path is not None:
+            try:
+                source = session_file.open_session(path).session
+            except session_file.SessionFileError as error:
+                problem = f"{path.name} does not load, so only templates are offered"
+                problem += f": {error.problems[0]}"
+        self.post_message(self.ChoicesRead(listing, source, problem))
 
-    @on(SourceRead)
-    def _source_read(self, message: SourceRead) -> None:
-        if message.session is None:
-            self._tell(message.problem or "could not be read")
-            return
-        from sessiontui.tui.dialogs.new_session import NewSessionScreen
+    @on(ChoicesRead)
+    def _choices_read(self, message: ChoicesRead) -> None:
+        if message.problem is not None:
+            self._tell(message.problem)
+        from sessiontui.tui.dialogs.template_picker import TemplatePicker
 
-        source = message.session
+        source = message.source
 
-        def create(choice: tuple[dt.date, str] | None) -> None:
+        def create(choice: NewSessionChoice | None) -> None:
             if choice is not None:
-                self._create(source, *choice)
+                self._create(choice, source)
 
-        self.app.push_screen(NewSessionScreen(source, today=self.clock().date()), create)
+        picker = TemplatePicker(message.listing, source, today=self.clock().date())
+        self.app.push_screen(picker, create)
 
     @work(thread=True, exclusive=True, group="new", exit_on_error=False)
-    def _create(self, source: Session, date: dt.date, title: str) -> None:
+    def _create(self, choice: NewSessionChoice, source: Session | None) -> None:
         from sessiontui import session_file
         from sessiontui.core import library
+        from sessiontui.tui.dialogs.template_picker import make_session
 
         try:
-            session = library.next_session(source, date, title, today=self.clock().date())
+            session = make_session(choice, source, today=self.clock().date())
             target = self.folder / library.file_name(session.date, session.title)
+            # A fresh install's folder may not exist yet: the first session makes it.
+            self.folder.mkdir(parents=True, exist_ok=True)
             session_file.create(target, session)
         except (ValueError, OSError, session_file.SessionFileError) as error:
             self.post_message(self.Created(None, str(error)))
