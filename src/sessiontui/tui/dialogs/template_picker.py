@@ -83,7 +83,7 @@ def invitation(folder: Path, listing: list[TemplateInfo]) -> Text:
     text.append(" to start one from a template:\n")
     for info in listing:
         if info.problem is None:
-            text.append(f"\n  {info.name:<22}", style="bold")
+            text.append(f"\n  {info.name:<23}", style="bold")
             text.append_text(user_line(f"{info.title} · {length(info.minutes)}"))
     text.append("\n\nOr from the command line, then Ctrl+R here:\n\n    ")
     text.append(safe_line(f"sessiontui --dir {folder} new --template retro --title TITLE"))
@@ -115,11 +115,7 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            heading = Text("New session", style="bold", end="")
-            if self.source is not None:
-                heading.append(" · the highlighted one is ", style="bold")
-                heading.append_text(user_line(self.source.title, "bold"))
-            yield Static(heading, id="heading", markup=False)
+            yield Static(Text("New session: start from", style="bold"), id="heading")
             yield OptionList(*self._options(), id="choices")
             yield Static("", id="about", markup=False)
             with Vertical(id="fields"):
