@@ -237,3 +237,24 @@ def test_the_new_subcommands_have_help() -> None:
         )
         assert result.returncode == 0, result.stderr
         assert "usage: sessiontui" in result.stdout
+
+
+def test_the_example_csv_in_the_docs_imports_and_passes_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "templates.md").read_text("utf-8")
+    example = docs.split("```csv\n", 1)[1].split("```", 1)[0]
+    agenda = tmp_path / "team-day.csv"
+    agenda.write_text(example, encoding="utf-8")
+    assert main(["--dir", str(tmp_path), "import", str(agenda), "--date", "2026-05-01"]) == 0
+    written = Path(capsys.readouterr().out.strip())
+    session = session_file.load(written).session
+    assert [item.kind for item in session.agenda] == [
+        "plenary",
+        "pairing",
+        "break",
+        "plenary",
+        "close",
+    ]
+    assert session.agenda[3].notes_template == "what-so-what-now-what"
+    assert main(["check", str(written)]) == 0
