@@ -31,8 +31,10 @@ _LONG_STRING = 80
 
 
 # Characters a TOML multi-line literal string cannot hold; a plain class is 5x faster than
-# adding "'''" as an alternative, which is checked with `in` instead.
-_NOT_LITERAL_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# adding "'''" as an alternative, which is checked with `in` instead. The C1 controls
+# (\x80-\x9f) are legal there, but taplo (Even Better TOML) 0.9 refuses them in literal
+# strings only, so text holding one is written as an ordinary quoted string instead.
+_NOT_LITERAL_SAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def dumps(session: Session) -> str:
