@@ -16,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from sessiontui.core import review
-from sessiontui.core.live_agenda import change_problem, live_agenda
+from sessiontui.core.live_agenda import change_problem, live_agenda, move_target, new_item_id
 from sessiontui.core.model import AgendaItem, Event, Session
 from sessiontui.core.schedule import RunState, propose_replan, run_state
 from workshops import DAY, REFERENCE_AGENDA, session_with
@@ -235,3 +235,36 @@ def test_an_insert_needs_its_item_and_a_move_its_id() -> None:
         ev("insert", "13:00")
     with pytest.raises(ValidationError, match="needs `item`"):
         ev("move", "13:00", after="welcome")
+
+
+def test_new_ids_are_slugs_of_the_title_that_nothing_uses_yet() -> None:
+    session = workshop(ev("start", "13:00"), insert("13:01"))
+    assert new_item_id(session, "Quick Energiser!") == "quick-energiser"
+    assert new_item_id(session, "Energiser") == "energiser-2"
+    assert new_item_id(session, "Tea break") == "tea-break"
+    assert new_item_id(session, "???") == "item"
+
+
+def test_a_move_one_place_up_or_down_names_the_item_to_go_after() -> None:
+    ids = ["a", "b", "c", "d"]
+    # b is current, so c and d are to come.
+    assert move_target(ids, 2, 3, -1) == "b"
+    assert move_target(ids, 2, 2, +1) == "d"
+    with pytest.raises(ValueError, match="next"):
+        move_target(ids, 2, 2, -1)
+    with pytest.raises(ValueError, match="last"):
+        move_target(ids, 2, 3, +1)
+    # Before the start everything is to come; up to the top goes after nothing.
+    assert move_target(ids, 0, 1, -1) is None
+    session = workshop(ev("move", "12:00", item="tea", after=move_target(ids, 0, 1, -1)))
+    assert live_agenda(session)[0].item.id == "tea"
+
+
+def test_a_resize_of_a_dropped_or_done_item_is_refused_with_its_reason() -> None:
+    session = workshop(
+        ev("start", "13:00"), ev("skip", "13:01", item="reflection"), ev("next", "13:10")
+    )
+    assert change_problem(session, ev("replan", "13:11", plan={"complexity": 40})) is None
+    for item, reason in (("reflection", "dropped"), ("welcome", "done")):
+        problem = change_problem(session, ev("replan", "13:11", plan={item: 40}))
+        assert problem is not None and reason in problem

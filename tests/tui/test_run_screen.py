@@ -307,7 +307,7 @@ async def test_done_and_skipped_items_show_what_really_happened(
         await pilot.press("k")
         await settle(pilot)
         assert row(screen, 0) == [
-            "✓", "13:00–13:10", "Plenary", row(screen, 0)[3], "13:00–13:12", "12 min (+2)",
+            "✓", "13:00", "Plenary", row(screen, 0)[3], "13:00–13:12", "12 min (+2)",
         ]  # fmt: skip
         assert row(screen, 1)[0] == "–"
         assert row(screen, 1)[-1] == "skipped"
@@ -723,10 +723,10 @@ async def test_the_help_screen_scrolls_on_a_small_terminal(path: Path, clock: Fa
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        assert "Read the session file again" not in terminal_text(app)
+        assert "Edit the plan" not in terminal_text(app)
         await pilot.press("end")
         await pilot.pause()
-        assert "Read the session file again" in terminal_text(app)
+        assert "Edit the plan" in terminal_text(app)
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)

@@ -90,9 +90,11 @@ def change_problem(session: Session, event: Event) -> str | None:
         if event.new_item.id in replay.ids:
             return f"An item with id {event.new_item.id!r} is already on the agenda"
     else:
-        if event.item is None or event.item not in replay.ids:
-            return f"No item has id {event.item!r}"
-        index = replay.ids[event.item]
+        # A resize is a replan of one item; every other change names its item.
+        item_id = next(iter(event.plan or {}), None) if event.kind == "replan" else event.item
+        if item_id is None or item_id not in replay.ids:
+            return f"No item has id {item_id!r}"
+        index = replay.ids[item_id]
         title = replay.agenda[index].title
         if replay.state[index] == "current":
             return f"{title} is running now: use next or skip"
@@ -290,3 +292,31 @@ class Replay:
         self.status = "running"
         self.finished_at = None
         self._enter(self.finished_on, moment)
+
+
+def new_item_id(session: Session, title: str) -> str:
+    """A slug of the title no plan item or earlier insert uses, for an item added while running."""
+    words = "".join(char if char.isascii() and char.isalnum() else " " for char in title.lower())
+    base = "-".join(words.split())[:56].strip("-") or "item"
+    taken = {item.id for item in session.agenda}
+    taken.update(event.new_item.id for event in session.log if event.new_item is not None)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def move_target(ids: Sequence[str], first_movable: int, index: int, step: int) -> str | None:
+    """The `after` of a move one place up (step -1) or down (+1), from live order `ids`.
+
+    `first_movable` is the first place still to come (the one after the current item), so
+    moving up to it is after the item before it. Raises ValueError when there is no place
+    to go: the item is the first to come (up) or the last (down).
+    """
+    if step < 0:
+        if index - 1 < first_movable:
+            raise ValueError("already the next item")
+        return ids[index - 2] if index >= 2 else None
+    if index + 1 >= len(ids):
+        raise ValueError("already the last item")
+    return ids[index + 1]

@@ -370,7 +370,13 @@ class ControlledScreen(Screen[None]):
         """Show every key of this screen."""
         from sessiontui.tui.dialogs.help import HelpScreen, binding_rows
 
-        rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
+        # Every class's own keys, base first: the subclasses add theirs (the agenda keys).
+        declared = [
+            binding
+            for cls in reversed(type(self).__mro__)
+            for binding in Binding.make_bindings(vars(cls).get("BINDINGS", []))
+        ]
+        rows = binding_rows(self, declared)
         self.app.push_screen(HelpScreen("Keys of the run screen", rows))
 
     @property

@@ -5,10 +5,11 @@ Everything shown is derived from the plan, the log and the clock: `tick()` recom
 and after every control, and hands the result to the widgets, which repaint only what changed.
 Nothing is counted, so reopening a session shows exactly where the room is.
 
-The controls (keys, what they append to the log, when they apply) are in `controls.py`, the
-base class. Each new version of the session goes to `widgets.saving.SaveStatus`, which writes
-it off the UI thread at once, shows a warning line while a save fails and retries it, and
-writes whatever is still pending when the screen closes or the app quits.
+The controls (keys, what they append to the log, when they apply) are in `run_controls.py`,
+the base class; the keys that change the agenda live are in `agenda_changes.py`. Each new
+version of the session goes to `widgets.saving.SaveStatus`, which writes it off the UI thread
+at once, shows a warning line while a save fails and retries it, and writes whatever is still
+pending when the screen closes or the app quits.
 
 Loading happens in a thread worker that only posts messages. A session that was already
 finished when opened (or a file from a newer sessiontui) opens as a read-only summary.
@@ -33,8 +34,8 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from sessiontui.display import safe_line
-from sessiontui.tui.run_controls import ControlledScreen
-from sessiontui.tui.widgets.agenda import AgendaTable, NextUp, agenda_rows, minutes_of
+from sessiontui.tui.agenda_changes import AgendaChangingScreen
+from sessiontui.tui.widgets.agenda import AgendaTable, NextUp, agenda_rows, projection_key
 from sessiontui.tui.widgets.clock import (
     RiskLine,
     SessionClock,
@@ -99,7 +100,7 @@ class _Parts:
     reminders: Reminders
 
 
-class RunScreen(ControlledScreen):
+class RunScreen(AgendaChangingScreen):
     """One session as it runs: countdown, clock, agenda, prompts and reminders."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
@@ -328,15 +329,13 @@ class RunScreen(ControlledScreen):
         parts.clock.show(clock_line(state, zone, bell=self.session_app.bell_enabled))
         parts.risks.show(risk_lines(session, state, zone))
         # The agenda, prompts and reminders change a few times an hour: each is rebuilt only
-        # when what it shows changed (the agenda's running time has minutes, so once a minute).
-        rows = tuple(
-            (run.state, run.actual_start, run.actual_end, run.budget, minutes_of(run.active))
-            for run in state.items
-        )
-        if self._changed("agenda", (session.agenda, rows)):
-            parts.agenda.show(agenda_rows(state, zone))
+        # when what it shows changed (running times and projected starts are in minutes).
+        chosen = self.highlighted()
+        selected = None if chosen is None else chosen.item.id
+        if self._changed("agenda", (projection_key(state, zone), selected)):
+            parts.agenda.show(agenda_rows(state, zone, selected))
         if self._changed(
-            "prompts", (session.agenda, session.upcoming, state.status, state.current)
+            "prompts", (session.agenda, session.log, session.upcoming, state.status, state.current)
         ):
             parts.prompts.show(self._prompts(session, state))
         ways = session.ways_of_working

@@ -52,7 +52,8 @@ def minutes_of(delta: dt.timedelta) -> int:
 def took_text(run: ItemRun) -> str:
     """How long an item really took against its plan: "12 min (+2)", "skipped", "4 min so far"."""
     if run.state == "skipped":
-        return "skipped"
+        # Skipped before the room reached it: taken off the agenda, not cut short.
+        return "dropped" if run.actual_start is None else "skipped"
     if run.state == "pending":
         return ""
     took = minutes_of(run.active)
@@ -71,9 +72,34 @@ class AgendaRow:
     cells: dict[str, Text]
 
 
+ORIGIN_NOTES: Final[dict[str, str]] = {"inserted": " (added)", "moved": " (moved)", "planned": ""}
+"""Said after the title of an item the run changed, so the change never rests on colour alone."""
+
+SELECTED: Final = "›"
+"""The marker of the upcoming row the agenda keys (drop, move, length) act on."""
+
+
+def start_cell(run: ItemRun, zone: tzinfo) -> Text:
+    """When the item starts as things stand, with the plan's time dim beside it when they differ.
+
+    Done and current items show when they really began; items to come their projected start
+    (after every +5, replan, insert, drop and move); a dropped item its planned time, dim.
+    """
+    planned = hhmm(run.planned_start, zone)
+    if run.projected_start is None:
+        return Text(f"({planned})", style="dim strike")
+    start = hhmm(run.projected_start, zone)
+    text = Text(start)
+    if run.origin == "inserted":
+        text.append(" new", style="dim")
+    elif start != planned:
+        text.append(f" ({planned})", style="dim")
+    return text
+
+
 COLUMNS: Final[dict[str, tuple[str, int]]] = {
     "marker": ("", 1),
-    "planned": ("Planned", 11),
+    "start": ("Start (plan)", 13),
     "fixed": ("Fixed", 5),
     "kind": ("Kind", 12),
     "title": ("Title", 0),
@@ -85,35 +111,64 @@ COLUMNS: Final[dict[str, tuple[str, int]]] = {
 
 LAYOUTS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
     (110, tuple(COLUMNS)),
-    (84, ("marker", "planned", "kind", "title", "actual", "took")),
-    (0, ("marker", "planned", "kind", "title", "took")),
+    (84, ("marker", "start", "kind", "title", "actual", "took")),
+    (0, ("marker", "start", "kind", "title", "took")),
 )
 """The columns shown by table width: narrower tables drop the fixed, minutes, actual columns."""
 
 
-def agenda_rows(state: RunState, zone: tzinfo) -> list[AgendaRow]:
-    """The table's rows for this moment of the run."""
+def agenda_rows(state: RunState, zone: tzinfo, selected: str | None = None) -> list[AgendaRow]:
+    """The table's rows for this moment of the run; `selected` is the upcoming row marked "›"."""
     rows: list[AgendaRow] = []
     for run in state.items:
         item = run.item
         current = run.state == "current"
         emphasis = "bold" if current else ("dim" if run.state == "skipped" else "")
+        chosen = item.id == selected and not current
+        marker = SELECTED if chosen else MARKERS.get(run.state, "")
         actual = ""
         if run.actual_start is not None:
             actual = f"{hhmm(run.actual_start, zone)}–{hhmm(run.actual_end, zone)}"
         budget = minutes_of(run.budget)
         cells = {
-            "marker": Text(MARKERS.get(run.state, ""), style="bold"),
-            "planned": Text(f"{hhmm(run.planned_start, zone)}–{hhmm(run.planned_end, zone)}"),
+            "marker": Text(marker, style="bold"),
+            "start": start_cell(run, zone),
             "fixed": Text("fixed" if item.at is not None else "", style="bold"),
             "kind": kind_label(item.kind, emphasis),
-            "title": user_line(item.title, emphasis),
+            "title": _title(run, f"{emphasis} reverse" if chosen else emphasis),
             "minutes": Text(str(budget) + ("*" if budget != item.minutes else ""), justify="right"),
             "actual": Text(actual),
             "took": Text(took_text(run), style=emphasis),
         }
         rows.append(AgendaRow(item.id, run.state, cells))
     return rows
+
+
+def _title(run: ItemRun, style: str) -> Text:
+    title = user_line(run.item.title, style)
+    title.append(ORIGIN_NOTES[run.origin], style="dim")
+    return title
+
+
+def projection_key(state: RunState, zone: tzinfo) -> tuple[object, ...]:
+    """What the agenda shows of each item, cheaply: it is redrawn only when this changes.
+
+    Includes each item's projected start to the minute, so +5, -1, a replan, an insert, a
+    drop or a move (and overtime pushing the items to come) show at once.
+    """
+    return tuple(
+        (
+            run.item,
+            run.origin,
+            run.state,
+            run.actual_start,
+            run.actual_end,
+            run.budget,
+            minutes_of(run.active),
+            hhmm(run.projected_start, zone),
+        )
+        for run in state.items
+    )
 
 
 class AgendaTable(DataTable[Text]):
@@ -221,8 +276,12 @@ class NextUp(Static):
         text.append(" · ")
         text.append_text(kind_label(run.item.kind))
         text.append(f" · {minutes_of(run.budget)} min")
+        if run.projected_start is not None:
+            text.append(f" · at {hhmm(run.projected_start, zone)}")
         if run.item.at is not None:
             text.append(f" · fixed at {run.item.at:%H:%M}", style="bold")
-        else:
+        elif run.origin == "inserted":
+            text.append(" · added", style="dim")
+        elif hhmm(run.projected_start, zone) != hhmm(run.planned_start, zone):
             text.append(f" · planned {hhmm(run.planned_start, zone)}", style="dim")
         return text
