@@ -483,3 +483,43 @@ def test_two_present_processes_follow_the_run_process(path: Path, tmp_path: Path
         for term in started:
             term.kill()
             term.close()
+
+
+async def test_the_next_item_and_its_projected_start_follow_every_agenda_change(
+    path: Path, clock: FakeClock
+) -> None:
+    from sessiontui.core import schedule
+    from sessiontui.core.model import AgendaItem
+
+    room = Facilitator(path)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        room.record("start", 0)
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        assert shown(screen, "subtitle").startswith(
+            "Next: Getting to know each other: Randomised Coffee Trials at 13:10"
+        )
+
+        room.record("extend", 1, minutes=5)
+        await look(pilot, screen)
+        assert "at 13:15" in shown(screen, "subtitle")
+
+        energiser = AgendaItem(id="energiser", title="Energiser", kind="plenary", minutes=5)
+        room.record("insert", 2, new_item=energiser)
+        await look(pilot, screen)
+        assert shown(screen, "subtitle").startswith("Next: Energiser at 13:15")
+
+        room.record("move", 3, item="coffee-setup", after="welcome")
+        await look(pilot, screen)
+        assert shown(screen, "subtitle").startswith(
+            "Next: Getting to know each other: Randomised Coffee Trials at 13:15"
+        )
+
+        room.record("skip", 4, item="coffee-setup")
+        await look(pilot, screen)
+        assert shown(screen, "subtitle").startswith("Next: Energiser at 13:15")
+        # The same time the schedule (and so the run screen's agenda) gives.
+        state = schedule.run_state(session_file.load(path).session, clock.now)
+        upcoming = next(run for run in state.items if run.item.id == "energiser")
+        assert upcoming.projected_start is not None
+        assert f"{upcoming.projected_start:%H:%M}" == "13:15"

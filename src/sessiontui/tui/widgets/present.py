@@ -146,16 +146,40 @@ def room_prompts(item: AgendaItem) -> Text:
 
 
 def agenda_text(state: RunState, zone: tzinfo) -> Text:
-    """The agenda as planned, one "13:00  Title" line per item, for the room before the start."""
+    """The agenda as it will run, one "13:00  Title" line per item, for the room before the start.
+
+    Each time is the projected start (what the run screen shows), so an item added, dropped
+    or moved before the start shows here at once; a dropped item keeps its planned time.
+    """
     text = Text(end="")
     for index, run in enumerate(state.items):
         if index:
             text.append("\n")
-        text.append(f"{hhmm(run.planned_start, zone)}  ", style="bold")
+        start = run.projected_start or run.planned_start
+        text.append(f"{hhmm(start, zone)}  ", style="bold")
         style = "dim strike" if run.state == "skipped" else ""
         text.append_text(user_line(run.item.title, style))
     if not state.items:
         text.append("No agenda items.", style="dim")
+    return text
+
+
+def next_line(state: RunState, zone: tzinfo) -> Text:
+    """The item after the current one and when it starts as things stand: "Next: Tea at 14:35".
+
+    The projected time, so the room sees the same start as the facilitator's agenda after
+    every +5, replan, insert, drop or move.
+    """
+    text = Text(end="", no_wrap=True, overflow="ellipsis")
+    first = 0 if state.current is None else state.current + 1
+    upcoming = next((run for run in state.items[first:] if run.state == "pending"), None)
+    if upcoming is None:
+        text.append("Last item", style="bold")
+        return text
+    text.append("Next: ", style="bold")
+    text.append_text(user_line(upcoming.item.title))
+    if upcoming.projected_start is not None:
+        text.append(f" at {hhmm(upcoming.projected_start, zone)}", style="bold")
     return text
 
 
@@ -189,6 +213,7 @@ def present_view(
         assert state.current is not None
         item = state.items[state.current].item
         title = user_line(item.title, "bold")
+        subtitle = next_line(state, zone).append_text(Text(" · ")).append_text(subtitle)
         digits, label = clock.digits, clock.label
         main, main_title = room_prompts(item), "Prompts"
     ways = session.ways_of_working
