@@ -72,6 +72,43 @@ def make_session(choice: NewSessionChoice, source: Session | None, *, today: dt.
     return library.next_session(source, choice.date, choice.title, today=today)
 
 
+def read_choices(path: Path | None) -> tuple[list[TemplateInfo], Session | None, str | None]:
+    """The templates, the session at `path` (if any and if it loads), and why it did not.
+
+    Reads the disk: call it off the UI thread.
+    """
+    from sessiontui import session_file
+    from sessiontui.store import templates
+
+    listing = templates.listing()
+    if path is None:
+        return listing, None, None
+    try:
+        return listing, session_file.open_session(path).session, None
+    except session_file.SessionFileError as error:
+        problem = f"{path.name} does not load, so only templates are offered: {error.problems[0]}"
+        return listing, None, problem
+
+
+def create_session(
+    choice: NewSessionChoice, source: Session | None, folder: Path, *, today: dt.date
+) -> Path:
+    """Write the chosen session into `folder` as `<date>-<slug>.toml`, never over a file.
+
+    Reads and writes the disk: call it off the UI thread. Raises ValueError, OSError or
+    SessionFileError with a line to show.
+    """
+    from sessiontui import session_file
+    from sessiontui.core import library
+
+    session = make_session(choice, source, today=today)
+    target = folder / library.file_name(session.date, session.title)
+    # A fresh install's folder may not exist yet: the first session makes it.
+    folder.mkdir(parents=True, exist_ok=True)
+    session_file.create(target, session)
+    return target
+
+
 def invitation(folder: Path, listing: list[TemplateInfo]) -> Text:
     """What an empty folder shows: the templates to start from with `n`, and the import."""
     text = Text(end="")

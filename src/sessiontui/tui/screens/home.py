@@ -349,19 +349,9 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="new", exit_on_error=False)
     def _read_choices(self, path: Path | None) -> None:
-        from sessiontui import session_file
-        from sessiontui.store import templates
+        from sessiontui.tui.dialogs.template_picker import read_choices
 
-        listing = templates.listing()
-        source: Session | None = None
-        problem: str | None = None
-        if path is not None:
-            try:
-                source = session_file.open_session(path).session
-            except session_file.SessionFileError as error:
-                problem = f"{path.name} does not load, so only templates are offered"
-                problem += f": {error.problems[0]}"
-        self.post_message(self.ChoicesRead(listing, source, problem))
+        self.post_message(self.ChoicesRead(*read_choices(path)))
 
     @on(ChoicesRead)
     def _choices_read(self, message: ChoicesRead) -> None:
@@ -381,15 +371,10 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="new", exit_on_error=False)
     def _create(self, choice: NewSessionChoice, source: Session | None) -> None:
         from sessiontui import session_file
-        from sessiontui.core import library
-        from sessiontui.tui.dialogs.template_picker import make_session
+        from sessiontui.tui.dialogs.template_picker import create_session
 
         try:
-            session = make_session(choice, source, today=self.clock().date())
-            target = self.folder / library.file_name(session.date, session.title)
-            # A fresh install's folder may not exist yet: the first session makes it.
-            self.folder.mkdir(parents=True, exist_ok=True)
-            session_file.create(target, session)
+            target = create_session(choice, source, self.folder, today=self.clock().date())
         except (ValueError, OSError, session_file.SessionFileError) as error:
             self.post_message(self.Created(None, str(error)))
         else:
