@@ -352,3 +352,15 @@ async def test_e_opens_the_highlighted_session_in_the_plan_editor(
         await pilot.press("down", "e")
         await pilot.pause()
         assert opened == [("edit", folder / "2023-02-16-two.toml")]
+
+
+async def test_n_on_a_broken_session_offers_the_templates_and_says_why(folder: Path) -> None:
+    (folder / "zz-broken.toml").write_text("title = \n", "utf-8")
+    app = app_for(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "n")  # the broken file, listed last
+        await settle(pilot)
+        assert isinstance(app.screen, TemplatePicker)
+        assert option_ids(app) == [f"template:{name}" for name in templates.BUILT_IN]
+        assert any("zz-broken.toml does not load" in str(n.message) for n in app._notifications)
