@@ -83,7 +83,13 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, name: str) -> str:
         column = len(normalised) - (normalised.rfind("\n") + 1) + 1
     if line is None:
         return f"{name}: {message}"
-    if column is not None and (hint := _toml_hint(message, text, line, column)):
+    hint = None
+    if column is not None:
+        # A hint is a reading of the text around the error (fuzzed, but still a guess);
+        # should that reading fail, tomllib's own words stand.
+        with contextlib.suppress(IndexError, ValueError):
+            hint = _toml_hint(message, text, line, column)
+    if hint:
         line, column, message = hint
     return f"{name}:{line}:{column}: {message}"
 
