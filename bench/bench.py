@@ -81,6 +81,9 @@ elif mode == "app":  # the app alone, without the command line's check of the fi
     from pathlib import Path
     from sessiontui.tui.app import make_app
     make_app(session_path=Path(path), folder=Path(path).parent).run()
+elif mode == "edit":  # the plan editor, through its command
+    from sessiontui.cli import main
+    main(["edit", path])
 else:
     from sessiontui.cli import main
     main(["run", path])
@@ -1310,6 +1313,167 @@ def control_keys(options: Options) -> list[Row]:
     ]
 
 
+PLAN_START = dt.time(9, 0)
+"""When the plan editor rows' sessions start: the bare Input's end times count from here too."""
+EDIT_KEYS = (b"1", b"\x7f")
+"""Typed in turn at the end of the first item's minutes: 5 becomes 51, then 5 again."""
+FOCUS_MINUTES = (b"\r", b"\t", b"\t", b"\x1b[F")
+"""Enter (the first item's form), Tab, Tab (its minutes field), End (the cursor after the 5)."""
+
+
+def plan_session(items: int, minutes: int) -> Session:
+    """A plan of `items` items of `minutes` each from 09:00, with kinds, prompts and a break."""
+    from sessiontui.core import item_kinds
+    from sessiontui.core.model import AgendaItem, Participant, Session
+
+    kinds = item_kinds.names()
+    agenda = [
+        AgendaItem(
+            id=f"item-{index}",
+            title=f"Item {index}: {VOCABULARY.split()[index % 30]} and what it means",
+            kind=kinds[index % len(kinds)],
+            minutes=minutes,
+            prompts=[f"Question {n} about item {index}?" for n in range(3)],
+        )
+        for index in range(items)
+    ]
+    return Session(
+        schema_version=1,
+        title="Plan editor bench",
+        date=dt.date(2023, 2, 16),
+        start=PLAN_START,
+        end=dt.time(23, 0),
+        timezone="Europe/London",
+        participants=[Participant(name=f"Person {n}") for n in range(24)],
+        agenda=agenda,
+    )
+
+
+def _end_marker(minutes: int) -> bytes:
+    """The first item's end (the second's start) on screen when it lasts `minutes`."""
+    end = dt.datetime.combine(dt.date(2023, 2, 16), PLAN_START) + dt.timedelta(minutes=minutes)
+    return f"{end:%H:%M}".encode()
+
+
+def editor_keys(options: Options) -> list[Row]:
+    """A key in the first item's minutes of a 60-item plan, to its recomputed times on screen.
+
+    Beside `bare_input.py`, an Input whose end time is recomputed on each change. Both get
+    the same keys in turn ("1", then backspace: minutes 5, 51, 5...), one at a time with a
+    pause after each, and each is timed from writing the key to the terminal receiving the
+    new end time (09:51 or 09:05): in the editor, the item list's recomputed times.
+    """
+    from sessiontui import session_file
+
+    keys = options.control_keys
+    print(f"editor keys: {keys} keys to each app, taking turns...", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
+        folder = Path(name)
+        path = folder / "plan.toml"
+        session_file.save(path, plan_session(60, 5))
+        env = _child_env(folder / "home")
+        commands = {
+            "bare Input": [sys.executable, str(BENCH / "bare_input.py"), "5"],
+            "sessiontui edit": [sys.executable, "-m", "sessiontui", "edit", str(path)],
+        }
+        terminals = [_open_terminal(label, argv, env, folder) for label, argv in commands.items()]
+        selector = selectors.DefaultSelector()
+        screen: list[list[float]] = [[], []]
+        missed = [0, 0]
+        try:
+            _warm_up(terminals, selector)
+            os.write(terminals[0].master, b"\x1b[F")
+            for key in FOCUS_MINUTES:  # one at a time: Enter moves the focus in a message
+                os.write(terminals[1].master, key)
+                _drain(selector, 0.3)
+            for terminal in terminals:
+                selector.unregister(terminal.master)  # read directly, key by key
+            for number in range(CONTROL_WARMUP_KEYS + keys):
+                key = EDIT_KEYS[number % 2]
+                marker = _end_marker(51 if number % 2 == 0 else 5)
+                for index, terminal in enumerate(terminals):
+                    shown, _ = _key_to_screen_and_disk(
+                        terminal, key, marker, path=None, saved=0, limit=5
+                    )
+                    if number >= CONTROL_WARMUP_KEYS:
+                        if shown is None:
+                            missed[index] += 1
+                        else:
+                            screen[index].append(shown)
+                    if not terminal.alive():
+                        raise SystemExit(f"bench: {terminal.name} stopped during the keys")
+                    time.sleep(CONTROL_SETTLE)
+                    _drain_now(terminal)
+        finally:
+            for terminal in terminals:
+                selector.register(terminal.master, selectors.EVENT_READ, terminal)
+            _stop(terminals, selector)
+            selector.close()
+        saved = session_file.load(path).session.agenda[0].minutes
+
+    def spread(values: list[float], lost: int) -> str:
+        text = (
+            f"p50 {_percentile(values, 0.5):.1f} ms, p95 {_percentile(values, 0.95):.1f} ms"
+            if values
+            else "n/a"
+        )
+        return text + (f" ({lost} of {keys} not seen within 5 s)" if lost else "")
+
+    (bare, ours), (bare_missed, our_missed) = screen, missed
+    ratio = _ratio(
+        _percentile(ours, 0.95) if ours else math.inf,
+        _percentile(bare, 0.95) if bare else math.nan,
+    )
+    return [
+        Row(
+            f"editor: a key in a duration field to recomputed times on screen, `sessiontui edit` "
+            f"on a 60-item plan ({keys} keys, {CONTROL_SETTLE * 1000:.0f} ms apart)",
+            f"bare Input {spread(bare, bare_missed)}; sessiontui {spread(ours, our_missed)}; "
+            f"ratio of p95s **{ratio:.2f}x** (saved minutes at the end: {saved})",
+            "p95 ≤ 1.5x bare",
+            ratio <= 1.5 and not our_missed,
+        )
+    ]
+
+
+def editor_open(options: Options) -> list[Row]:
+    """Spawn to the 200-item plan on screen: `sessiontui edit` against `sessiontui run`."""
+    from dataclasses import replace
+
+    from sessiontui import session_file
+
+    print("editor open: a 200-item plan, edit and run in turn...", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
+        path = Path(name) / "plan.toml"
+        session_file.save(path, plan_session(200, 3))
+        plan = replace(options, session=path)
+        for mode in ("edit", "sessiontui"):  # warm the OS file cache; not counted
+            _spawn(mode, plan)
+        edit: list[float] = []
+        run: list[float] = []
+        for _ in range(options.runs):
+            edit.append(_spawn("edit", plan)[1])
+            run.append(_spawn("sessiontui", plan)[1])
+    edit = [value for value in edit if not math.isnan(value)]
+    run = [value for value in run if not math.isnan(value)]
+    if not edit or not run:
+        return [Row("opening a 200-item plan in the editor", "n/a: never shown", "≤ 1.3x run")]
+    ratio = statistics.median(edit) / statistics.median(run)
+
+    def summary(values: list[float]) -> str:
+        return f"{statistics.median(values):.0f} ms (p90 {_percentile(values, 0.9):.0f})"
+
+    return [
+        Row(
+            f"opening a 200-item plan: spawn to the plan on screen, `sessiontui edit` against "
+            f"`sessiontui run` (n={options.runs})",
+            f"run {summary(run)}; edit {summary(edit)}; ratio **{ratio:.2f}x**",
+            "≤ 1.3x run",
+            ratio <= 1.3,
+        )
+    ]
+
+
 ROWS: list[RowFunction] = [
     startup,
     save_and_load,
@@ -1320,6 +1484,8 @@ ROWS: list[RowFunction] = [
     search,
     review_open,
     control_keys,
+    editor_keys,
+    editor_open,
 ]
 """Each function measures one thing and returns its rows; add new measurements here."""
 

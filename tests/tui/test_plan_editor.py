@@ -64,8 +64,8 @@ def rows(screen: PlanEditorScreen) -> list[tuple[str, str, str]]:
     table = screen.query_one(PlanItemsTable)
     shown = []
     for index in range(table.row_count):
-        cells = table.get_row_at(index)
-        shown.append((str(cells[1]), str(cells[2]), str(cells[6])))
+        cells = table.row_cells(index)
+        shown.append((cells[1], cells[2], cells[6]))
     return shown
 
 

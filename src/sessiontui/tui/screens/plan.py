@@ -22,15 +22,20 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from sessiontui.core import plan_edit
 from sessiontui.display import safe_line, user_line
 from sessiontui.tui.editing import EditingScreen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.plan_item_form import ItemForm
-from sessiontui.tui.widgets.plan_items import PlanItemsTable, PlanWarnings, plan_rows
+from sessiontui.tui.widgets.plan_items import (
+    PlanItemsHeader,
+    PlanItemsTable,
+    PlanWarnings,
+    plan_rows,
+)
 from sessiontui.tui.widgets.plan_session_form import (
     FieldsEdited,
     FieldsInvalid,
@@ -90,12 +95,15 @@ class PlanEditorScreen(EditingScreen):
         self.history = plan_edit.History()
         self.invalid: dict[str, dict[str, str]] = {}
         """Per form, the fields that do not check (kept as typed, not saved)."""
+        self._status_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="plan-tabs", initial="agenda"):
             with TabPane("Agenda (F2)", id="agenda"), Horizontal(id="agenda-row"):
-                yield PlanItemsTable(id="plan-items")
+                with Vertical(id="plan-list"):
+                    yield PlanItemsHeader(id="plan-items-header")
+                    yield PlanItemsTable(id="plan-items")
                 yield ItemForm(id="item-form")
             with TabPane("Session (F3)", id="session"):
                 yield SessionForm(id="session-form")
@@ -170,18 +178,17 @@ class PlanEditorScreen(EditingScreen):
         self.invalid.pop("people-form", None)
 
     def _show_status(self, note: str | None = None) -> None:
-        status = self.query_one("#plan-status", Static)
         fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
         if fields:
-            status.update(
-                user_line(
-                    f"Not saved: fix {', '.join(fields)} (marked ⚠); the rest is saved as you type."
-                )
-            )
-            status.add_class("-invalid")
+            shown = f"Not saved: fix {', '.join(fields)} (marked ⚠); the rest is saved as you type."
         else:
-            status.update(user_line(note or "Saved as you type. Ctrl+z undoes, ctrl+y redoes."))
-            status.remove_class("-invalid")
+            shown = note or "Saved as you type. Ctrl+z undoes, ctrl+y redoes."
+        if shown == self._status_shown:
+            return  # each update lays the screen out again: not on every key
+        self._status_shown = shown
+        status = self.query_one("#plan-status", Static)
+        status.update(user_line(shown))
+        status.set_class(bool(fields), "-invalid")
 
     # ------------------------------------------------------------------ changing
 
@@ -242,11 +249,11 @@ class PlanEditorScreen(EditingScreen):
             self.invalid.pop(message.form, None)
         self._show_status()
 
-    @on(DataTable.RowHighlighted, "#plan-items")
+    @on(PlanItemsTable.Highlighted)
     def _row_highlighted(self) -> None:
         self._show_item()
 
-    @on(DataTable.RowSelected, "#plan-items")
+    @on(PlanItemsTable.Selected)
     def _row_selected(self) -> None:
         self.query_one("#item-title", Input).focus()
 

@@ -1,22 +1,29 @@
 """The plan editor's item list: every item with its computed start and end, and the warnings.
 
 `plan_rows` turns `schedule.planned` into each row's cells (pure, tested without a screen);
-`PlanItemsTable` shows them and touches only the cells that changed, so a keystroke in a
-duration field redraws the times that moved, not the whole table. `PlanWarnings` lists
-`schedule.plan_issues`, each with a "!" so a warning never rests on colour alone.
+`PlanItemsTable` draws them line by line and redraws only the rows that changed, so a
+keystroke in a duration field redraws the times that moved, not the whole table.
+`PlanWarnings` lists `schedule.plan_issues`, each with a "!" (never colour alone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.widgets import DataTable, Static
-from textual.widgets.data_table import RowKey
+from textual.binding import Binding, BindingType
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
 
 from sessiontui.core import item_kinds
-from sessiontui.display import user_line
+from sessiontui.display import safe_line, user_line
 
 if TYPE_CHECKING:
     from sessiontui.core.schedule import PlanIssue, PlannedItem
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 COLUMNS: Final = ("!", "Start", "End", "Min", "Fixed", "Kind", "Title")
 """The table's columns: a warning mark, the computed times, the plan, the item."""
 
-Row = tuple[str | Text, ...]
+Row = tuple[str, ...]
 
 
 def plan_rows(planned: Sequence[PlannedItem], issues: Sequence[PlanIssue]) -> list[Row]:
@@ -38,48 +45,172 @@ def plan_rows(planned: Sequence[PlannedItem], issues: Sequence[PlanIssue]) -> li
             str(entry.item.minutes),
             "" if entry.item.at is None else f"{entry.item.at:%H:%M}",
             item_kinds.kind(entry.item.kind).label,
-            user_line(entry.item.title),
+            # Drawn as a plain segment, never parsed as markup; safe_line takes out control
+            # characters and line breaks a hand-edited title might hold.
+            safe_line(entry.item.title),
         )
         for entry in planned
     ]
 
 
-class PlanItemsTable(DataTable[str | Text]):
-    """The agenda, one row per item; the cursor row is the item the form edits."""
+WIDTHS: Final = (1, 5, 5, 4, 5, 12)
+"""Widths of every column but the title, which takes the rest of the line."""
 
-    DEFAULT_CSS = """
-    PlanItemsTable { height: 1fr; }
+
+def line_text(cells: Sequence[str], width: int) -> str:
+    """One row's cells laid out in the columns, cut or padded to `width`."""
+    fixed = " ".join(cell[:size].ljust(size) for cell, size in zip(cells, WIDTHS, strict=False))
+    text = f" {fixed} {cells[len(WIDTHS)]}"
+    return text[:width].ljust(width)
+
+
+class PlanItemsTable(ScrollView, can_focus=True):
+    """The agenda, one line per item; the cursor line is the item the form edits.
+
+    Drawn line by line from plain cells (a `DataTable` renders every visible cell through
+    Rich again when one changes: on a 60-item plan a key in the first item's minutes, which
+    moves every later time, cost a tenth of a second). Each row's line is cached until its
+    cells change, so a key redraws the rows whose times moved and copies the rest.
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self._shown: list[Row] = []
-        self._ids: list[str] = []
+    DEFAULT_CSS = """
+    PlanItemsTable { height: 1fr; overflow-x: hidden; }
+    PlanItemsTable > .plan-items--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    PlanItemsTable:blur > .plan-items--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    PlanItemsTable > .plan-items--warning { color: $warning; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"plan-items--cursor", "plan-items--warning"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+        Binding("enter", "select", "Edit", show=False),
+    ]
 
-    def on_mount(self) -> None:
-        for label in COLUMNS:
-            self.add_column(label, key=label)
+    cursor_row: reactive[int] = reactive(0, init=False)
+    """The index of the highlighted item."""
+
+    class Highlighted(Message):
+        """The cursor moved to another item."""
+
+    class Selected(Message):
+        """Enter on an item: edit it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[Row] = []
+        self._ids: list[str] = []
+        self._lines: dict[tuple[int, int, bool], Strip] = {}
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def row_cells(self, index: int) -> tuple[str, ...]:
+        """The plain text of one row's cells, for tests and the screen."""
+        return tuple(str(cell) for cell in self._rows[index])
 
     def show(self, ids: Sequence[str], rows: Sequence[Row], cursor: int | None = None) -> None:
-        """Show these rows; only changed cells are redrawn when the items are the same ones."""
-        if list(ids) != self._ids:
-            row = self.cursor_row if cursor is None else cursor
-            self.clear()
-            for item_id, cells in zip(ids, rows, strict=True):
-                self.add_row(*cells, key=item_id)
-            self._ids, self._shown = list(ids), list(rows)
-            if rows:
-                self.move_cursor(row=max(0, min(row, len(rows) - 1)), animate=False)
-            return
-        for index, (old, new) in enumerate(zip(self._shown, rows, strict=True)):
-            if old == new:
-                continue
-            for column in range(len(COLUMNS)):
-                if old[column] != new[column]:
-                    self.update_cell(RowKey(ids[index]), COLUMNS[column], new[column])
-        self._shown = list(rows)
-        if cursor is not None and rows:
-            self.move_cursor(row=cursor, animate=False)
+        """Show these rows; lines whose cells did not change are not drawn again."""
+        old = self._rows
+        self._rows, self._ids = list(rows), list(ids)
+        self.virtual_size = Size(self.size.width, len(rows))
+        for index, (was, now) in enumerate(zip(old, rows, strict=False)):
+            if was != now:
+                self._forget(index)
+        for index in range(min(len(old), len(rows)), max(len(old), len(rows))):
+            self._forget(index)
+        self.refresh()
+        if cursor is not None:
+            self.move_cursor(row=cursor)
+        elif self.cursor_row >= len(rows):
+            self.move_cursor(row=len(rows) - 1)
+
+    def _forget(self, index: int) -> None:
+        for key in [key for key in self._lines if key[0] == index]:
+            del self._lines[key]
+
+    def move_cursor(self, *, row: int) -> None:
+        """Put the cursor on this row (clamped) and scroll it into view."""
+        self.cursor_row = max(0, min(row, len(self._rows) - 1))
+        self.scroll_to_region(Region(0, self.cursor_row, 1, 1), animate=False, immediate=True)
+
+    def watch_cursor_row(self, before: int, after: int) -> None:
+        self._forget(before)
+        self._forget(after)
+        self.refresh()
+        self.post_message(self.Highlighted())
+
+    def action_cursor(self, by: int) -> None:
+        self.move_cursor(row=self.cursor_row + by)
+
+    def action_page(self, by: int) -> None:
+        self.move_cursor(row=self.cursor_row + by * max(1, self.size.height - 1))
+
+    def action_jump(self, row: int) -> None:
+        self.move_cursor(row=row if row >= 0 else len(self._rows) - 1)
+
+    def action_select(self) -> None:
+        if self._rows:
+            self.post_message(self.Selected())
+
+    def on_click(self, event: Click) -> None:
+        row = event.y + self.scroll_offset.y
+        if 0 <= row < len(self._rows):
+            self.move_cursor(row=row)
+
+    def on_resize(self) -> None:
+        self._lines.clear()
+        self.virtual_size = Size(self.size.width, len(self._rows))
+
+    def on_focus(self) -> None:
+        self._forget(self.cursor_row)
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.on_focus()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.size.width
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width, self.has_focus)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._draw(index, width)
+            self._lines[key] = line
+        return line
+
+    def _draw(self, index: int, width: int) -> Strip:
+        cells = self.row_cells(index)
+        style = self.rich_style
+        if index == self.cursor_row:
+            style += self.get_component_rich_style("plan-items--cursor")
+        elif cells[0]:
+            style += self.get_component_rich_style("plan-items--warning")
+        return Strip([Segment(line_text(cells, width), style)]).adjust_cell_length(width, style)
+
+
+class PlanItemsHeader(Static):
+    """The column names above the item list, laid out as its rows are."""
+
+    DEFAULT_CSS = """
+    PlanItemsHeader { height: 1; text-style: bold; color: $text-muted; }
+    """
+
+    def render(self) -> str:
+        return line_text(COLUMNS, self.size.width)
 
 
 class PlanWarnings(Static):
