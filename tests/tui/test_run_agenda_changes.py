@@ -222,3 +222,54 @@ async def test_the_agenda_keys_are_in_the_help_and_off_after_the_finish(
         await pilot.press("i")
         await settle(pilot)
         assert not isinstance(app.screen, InsertItemScreen)
+
+
+async def test_the_review_sets_the_plan_against_what_was_run(path: Path, clock: FakeClock) -> None:
+    from sessiontui.minutes import markdown
+    from sessiontui.tui.screens.review import ReviewScreen
+    from sessiontui.tui.widgets.timeline import TimingTable
+
+    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await pilot.press("s")
+        clock.set(minutes=2)
+        await insert_item(pilot, "Energiser", 5)
+        screen.selected = "coffee-setup"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")
+        screen.selected = "next-steps"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        clock.set(minutes=10)
+        await pilot.press("n")
+        clock.set(minutes=16)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    review = make_app(session_path=path, clock=clock, config=UserConfig(), mode="review")
+    async with review.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(review.screen, ReviewScreen)
+        table = review.screen.query_one(TimingTable)
+        flags = {}
+        for row_key in table.rows:
+            cells = [
+                cell.plain if isinstance(cell, Text) else str(cell)
+                for cell in table.get_row(row_key)
+            ]
+            flags[cells[0]] = cells
+        energiser = flags["Energiser"]
+        assert energiser[1] == "—" and energiser[-1] == "unplanned"
+        assert flags["Getting to know each other: Randomised Coffe…"][-1] == "dropped"
+        assert flags["Summing up and next steps"][-1] == "moved"
+        titles = list(flags)
+        assert titles.index("Energiser") == 1  # where it ran, not in the plan
+    minutes = markdown.render(session_file.load(path).session)
+    assert "unplanned" in minutes and "dropped" in minutes
+    assert "Added Energiser (5 min)" in minutes

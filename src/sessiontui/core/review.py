@@ -79,9 +79,12 @@ class ItemTiming:
 
     @property
     def overran(self) -> bool:
-        """True when it took a minute or more longer than planned: the chart marks it."""
+        """True when it took a minute or more longer than planned: the chart marks it.
+
+        Never for an item added while running: all of its time is unplanned, and says so.
+        """
         difference = self.duration_difference
-        return difference is not None and difference >= _MINUTE
+        return self.origin != "inserted" and difference is not None and difference >= _MINUTE
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ def short_overrun_mark(bar: chart.Bar) -> str:
     return f"{OVERRUN_MARK} +{round(bar.over)}" if bar.over else ""
 
 
-FlagKind = Literal["skipped", "overran", "running", "not-reached"]
+FlagKind = Literal["dropped", "skipped", "unplanned", "overran", "running", "moved", "not-reached"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +129,23 @@ class Flag:
 
 
 def flag_of(row: review.ItemTiming, state: review.SessionState) -> Flag | None:
-    """The item's flag, or None when nothing stands out about it."""
+    """The item's flag, or None when nothing stands out about it.
+
+    The run's changes to the plan come first: an item dropped before it was reached, or added
+    while running (unplanned), says so whatever else is true of it.
+    """
+    if row.dropped:
+        return Flag("dropped", "dropped")
     if row.state == "skipped":
         return Flag("skipped", "skipped")
+    if row.origin == "inserted":
+        return Flag("unplanned", "unplanned")
     if row.overran:
         return Flag("overran", OVERRAN)
     if row.state == "current":
         return Flag("running", "running")
+    if row.origin == "moved":
+        return Flag("moved", "moved")
     # Only a finished session has items it never reached; a running one may still get there.
     if row.actual_start is None and state == "finished":
         return Flag("not-reached", "not reached")
@@ -394,7 +404,10 @@ def _agenda(timing: review.Timing) -> Agenda:
             AgendaRow(
                 number=row.index + 1,
                 title=row.item.title,
-                planned_start=review.clock_text(row.planned_start),
+                # An item added while running had no planned start.
+                planned_start="—"
+                if row.origin == "inserted"
+                else review.clock_text(row.planned_start),
                 actual_start=review.clock_text(row.actual_start),
                 planned=review.minutes_text(row.planned),
                 actual=review.minutes_text(row.actual),

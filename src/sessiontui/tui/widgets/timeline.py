@@ -313,7 +313,15 @@ NARROW: Final = ("item", "planned", "started", "plan", "took", "difference", "fl
 WIDE_FROM: Final = 100
 
 
-_FLAG_STYLES: Final = {"skipped": "italic", "overran": "bold", "running": "", "not-reached": "dim"}
+_FLAG_STYLES: Final = {
+    "dropped": "italic",
+    "skipped": "italic",
+    "unplanned": "bold",
+    "overran": "bold",
+    "running": "",
+    "moved": "",
+    "not-reached": "dim",
+}
 
 
 def flag_text(row: ItemTiming, state: SessionState) -> Text:
@@ -334,7 +342,7 @@ def timing_cells(row: ItemTiming, state: SessionState = "finished") -> dict[str,
     over = "bold" if row.overran else ""
     return {
         "item": user_line(row.item.title, dim),
-        "planned": Text(clock_text(row.planned_start), end=""),
+        "planned": Text("—" if row.origin == "inserted" else clock_text(row.planned_start), end=""),
         "started": Text(clock_text(row.actual_start) if reached else "—", end=""),
         "late": Text(difference_text(row.start_difference) if reached else "—", end=""),
         "plan": Text(minutes_text(row.planned), justify="right", end=""),
