@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
@@ -111,6 +112,8 @@ class PlanItemsTable(ScrollView, can_focus=True):
         self._rows: list[Row] = []
         self._ids: list[str] = []
         self._lines: dict[tuple[int, int, bool], Strip] = {}
+        self._styles: dict[str, Style] = {}
+        """The line styles, worked out once per style change rather than once per line."""
 
     @property
     def row_count(self) -> int:
@@ -124,7 +127,8 @@ class PlanItemsTable(ScrollView, can_focus=True):
         """Show these rows; lines whose cells did not change are not drawn again."""
         old = self._rows
         self._rows, self._ids = list(rows), list(ids)
-        self.virtual_size = Size(self.size.width, len(rows))
+        if len(rows) != len(old):
+            self.virtual_size = Size(self.size.width, len(rows))
         for index, (was, now) in enumerate(zip(old, rows, strict=False)):
             if was != now:
                 self._forget(index)
@@ -174,6 +178,8 @@ class PlanItemsTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._rows))
 
     def on_focus(self) -> None:
+        # The cursor's colour depends on the focus (its :blur rule).
+        self._styles.clear()
         self._forget(self.cursor_row)
         self.refresh()
 
@@ -192,13 +198,26 @@ class PlanItemsTable(ScrollView, can_focus=True):
             self._lines[key] = line
         return line
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._lines.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style
+            if name:
+                style += self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
+
     def _draw(self, index: int, width: int) -> Strip:
         cells = self.row_cells(index)
-        style = self.rich_style
         if index == self.cursor_row:
-            style += self.get_component_rich_style("plan-items--cursor")
-        elif cells[0]:
-            style += self.get_component_rich_style("plan-items--warning")
+            style = self._style("plan-items--cursor")
+        else:
+            style = self._style("plan-items--warning" if cells[0] else "")
         return Strip([Segment(line_text(cells, width), style)]).adjust_cell_length(width, style)
 
 
