@@ -69,8 +69,10 @@ class ItemTiming:
 
     @property
     def start_difference(self) -> dt.timedelta | None:
-        """How much later (positive) or earlier than planned the item began."""
-        return None if self.actual_start is None else self.actual_start - self.planned_start
+        """How much later (positive) or earlier than planned the item began; None if unplanned."""
+        if self.actual_start is None or self.origin == "inserted":
+            return None
+        return self.actual_start - self.planned_start
 
     @property
     def duration_difference(self) -> dt.timedelta | None:
@@ -248,11 +250,7 @@ def log_lines(session: Session, tz: tzinfo | None = None) -> list[LogLine]:
 
 def _change_text(event: Event, titles: dict[str, str]) -> str:
     """An insert or move in words: what went where."""
-    where = (
-        "first of what was left"
-        if event.after is None
-        else f"after {titles.get(event.after, event.after)}"
-    )
+    where = "next" if event.after is None else f"after {titles.get(event.after, event.after)}"
     if event.kind == "insert" and event.new_item is not None:
         return f"Added {event.new_item.title} ({event.new_item.minutes} min), {where}"
     return f"Moved {titles.get(event.item or '', event.item or '')} {where}"

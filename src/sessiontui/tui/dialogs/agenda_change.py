@@ -73,22 +73,24 @@ class InsertItemScreen(ModalScreen[NewItem | None]):
         with Vertical(id="dialog"):
             yield Static(Text("Add an item to the agenda", style="bold"), id="heading")
             yield Label("Title")
-            yield Input(placeholder="e.g. Energiser", max_length=200, id="title")
+            yield Input(placeholder="e.g. Energiser", max_length=200, id="title", compact=True)
             yield Label("Kind")
             yield Select(
                 [(item_kinds.kind(name).label, name) for name in item_kinds.names()],
                 value=item_kinds.names()[0],
                 allow_blank=False,
                 id="kind",
+                compact=True,
             )
             yield Label("Minutes")
-            yield Input(value="10", type="integer", max_length=4, id="minutes")
+            yield Input(value="10", type="integer", max_length=4, id="minutes", compact=True)
             yield Label("Where")
             yield Select(
                 [(user_line(label), index) for index, (label, _) in enumerate(self.places)],
                 value=0,
                 allow_blank=False,
                 id="where",
+                compact=True,
             )
             yield Static("", id="problem", markup=False)
             yield _hint(("Enter", "add it"), ("Tab", "next field"), ("Esc", "cancel"))
@@ -138,7 +140,9 @@ class MinutesScreen(ModalScreen[int | None]):
             heading = Text("New length of ", style="bold", end="")
             heading.append_text(user_line(self.item_title, "bold"))
             yield Static(heading, id="heading", markup=False)
-            yield Input(value=str(self.minutes), type="integer", max_length=4, id="minutes")
+            yield Input(
+                value=str(self.minutes), type="integer", max_length=4, id="minutes", compact=True
+            )
             yield Static("", id="problem", markup=False)
             yield _hint(("Enter", "set it (minutes)"), ("Esc", "cancel"))
 

@@ -72,8 +72,9 @@ class AgendaRow:
     cells: dict[str, Text]
 
 
-ORIGIN_NOTES: Final[dict[str, str]] = {"inserted": " (added)", "moved": " (moved)", "planned": ""}
-"""Said after the title of an item the run changed, so the change never rests on colour alone."""
+ORIGIN_MARKS: Final[dict[str, str]] = {"inserted": "+ ", "moved": "↕ ", "planned": ""}
+"""Put before the title of an item added or moved while running: before it, as a long title
+is cut at its end, so the change never rests on colour alone."""
 
 SELECTED: Final = "›"
 """The marker of the upcoming row the agenda keys (drop, move, length) act on."""
@@ -145,8 +146,14 @@ def agenda_rows(state: RunState, zone: tzinfo, selected: str | None = None) -> l
 
 
 def _title(run: ItemRun, style: str) -> Text:
-    title = user_line(run.item.title, style)
-    title.append(ORIGIN_NOTES[run.origin], style="dim")
+    line = user_line(run.item.title, style)
+    mark = ORIGIN_MARKS[run.origin]
+    if not mark:
+        return line
+    # Cut at the end with an ellipsis, as the title alone is.
+    title = Text(end=line.end, no_wrap=line.no_wrap, overflow=line.overflow)
+    title.append(mark, style="bold")
+    title.append_text(line)
     return title
 
 

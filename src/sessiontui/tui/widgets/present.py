@@ -213,7 +213,8 @@ def present_view(
         assert state.current is not None
         item = state.items[state.current].item
         title = user_line(item.title, "bold")
-        subtitle = next_line(state, zone).append_text(Text(" · ")).append_text(subtitle)
+        # While an item runs the room needs what comes next more than the date: one line.
+        subtitle = next_line(state, zone)
         digits, label = clock.digits, clock.label
         main, main_title = room_prompts(item), "Prompts"
     ways = session.ways_of_working

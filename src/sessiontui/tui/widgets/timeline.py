@@ -211,9 +211,13 @@ def _actual_line(bar: chart.Bar, label_width: int, cells: _Cells, styles: ChartS
     said = minutes_text(row.planned)
     if reached:
         said += f" → {minutes_text(row.actual)}"
+    if row.change == "unplanned":
+        said = f"unplanned → {minutes_text(row.actual)}" if reached else "unplanned"
     label = Text(f"  {said}", style="dim")
+    # A dropped item was taken off the agenda before the room reached it.
+    skipped = "dropped" if row.dropped else "skipped"
     if bar.skipped:
-        label = Text("  skipped", style=styles.skipped)
+        label = Text(f"  {skipped}", style=styles.skipped)
     label.truncate(label_width, overflow="ellipsis", pad=True)
     line.append_text(label)
     line.append(" ")
@@ -221,7 +225,7 @@ def _actual_line(bar: chart.Bar, label_width: int, cells: _Cells, styles: ChartS
         # Never reached, or skipped: nothing ran, so the word stands where the plan began.
         line.append(" " * cells.column(bar.plan_from))
         if bar.skipped:
-            line.append("skipped", styles.skipped)
+            line.append(skipped, styles.skipped)
         return line
     left, right = cells.bar(bar.actual_from, bar.actual_length)
     over_from = right
