@@ -274,3 +274,32 @@ async def test_the_review_sets_the_plan_against_what_was_run(path: Path, clock: 
     minutes = markdown.render(session_file.load(path).session)
     assert "unplanned" in minutes and "dropped" in minutes
     assert "Added Energiser (5 min)" in minutes
+
+
+async def test_help_and_palette_list_the_agenda_keys_and_e_opens_the_plan_editor(
+    path: Path, clock: FakeClock
+) -> None:
+    from sessiontui.tui.dialogs.help import HelpScreen
+
+    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert {"Add", "Drop", "Move up", "Move down", "Length", "Edit"} <= titles
+        await pilot.press("f1")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, HelpScreen)
+        rows = {row.binding_id: row for row in modal.rows}
+        assert rows["run.insert"].keys == "i" and rows["run.drop"].keys == "x"
+        assert rows["run.move_up"].keys.startswith("[") and rows["run.resize"].keys == "d"
+        assert rows["run.next"].keys == "n, →"  # the controls are still listed first
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanEditorScreen"
