@@ -44,7 +44,7 @@ from sessiontui.tui.widgets.plan_session_form import (
 )
 
 if TYPE_CHECKING:
-    from sessiontui.core.model import Session
+    from sessiontui.core.model import AgendaItem, Session
 
 
 def _key(
@@ -68,10 +68,19 @@ def _key(
     )
 
 
+def _item_at(session: Session | None, index: int | None) -> AgendaItem | None:
+    """The session's item at this position, or None when there is none."""
+    if session is None or index is None or not 0 <= index < len(session.agenda):
+        return None
+    return session.agenda[index]
+
+
 class PlanEditorScreen(EditingScreen):
     """Edit a session's plan: its fields and its items, with times and warnings as you type."""
 
     CSS_PATH = "plan.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
+    """Under 100 columns the item's form goes under the list instead of beside it."""
     BINDINGS: ClassVar[list[BindingType]] = [
         _key("f1", "help", "Help", "List every key of this screen"),
         _key("ctrl+n", "add_item", "Add", "Add an item after the selected one", priority=True),
@@ -96,6 +105,8 @@ class PlanEditorScreen(EditingScreen):
         self.invalid: dict[str, dict[str, str]] = {}
         """Per form, the fields that do not check (kept as typed, not saved)."""
         self._status_shown = ""
+        self._renamed: dict[str, str] = {}
+        """Old id to new, for a new item whose id followed its title as it was typed."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,6 +146,7 @@ class PlanEditorScreen(EditingScreen):
         self.title = safe_line(message.session.title)
         self._show_forms(message.session)
         self._show_plan(cursor=0)
+        self._show_item(force=True)
         self._show_status()
         self.query_one(PlanItemsTable).focus()
 
@@ -160,13 +172,19 @@ class PlanEditorScreen(EditingScreen):
         table = self.query_one(PlanItemsTable)
         table.show([item.id for item in session.agenda], plan_rows(planned, issues), cursor)
         self.query_one(PlanWarnings).show(issues, len(session.agenda))
-        self._show_item()
 
-    def _show_item(self) -> None:
+    def _show_item(self, *, force: bool = False) -> None:
+        """Fill the item form from the selected item when it is another item (or `force`).
+
+        Not after the form's own edits: keys typed since are still on their way, and filling
+        the form again would take them back.
+        """
         form = self.query_one(ItemForm)
         index = self.selected
         item = None if index is None or self.session is None else self.session.agenda[index]
-        if item != form.item or item is None:
+        if force or item is None or form.item is None or item.id != form.item.id:
+            # Old ids of the item shown until now: an id may be given to a new item again.
+            self._renamed.clear()
             form.show_item(item)
             self.invalid.pop("item-form", None)
             self._show_status()
@@ -192,7 +210,14 @@ class PlanEditorScreen(EditingScreen):
 
     # ------------------------------------------------------------------ changing
 
-    def change(self, session: Session, key: object = None, cursor: int | None = None) -> None:
+    def change(
+        self,
+        session: Session,
+        key: object = None,
+        cursor: int | None = None,
+        *,
+        from_form: bool = False,
+    ) -> None:
         """Make this the session: on the undo history, on screen at once, saved in a worker."""
         if self.session is None:
             return
@@ -200,6 +225,7 @@ class PlanEditorScreen(EditingScreen):
         self.session = session
         self.saver.submit(session)
         self._show_plan(cursor)
+        self._show_item(force=not from_form)
         self._show_status()
 
     def _merged(self, session: Session, conflicts: tuple[str, ...]) -> None:
@@ -208,8 +234,12 @@ class PlanEditorScreen(EditingScreen):
         if before is None or any(
             getattr(before, name) != getattr(session, name) for name in plan_edit.PLAN_FIELDS
         ):
+            index = self.selected
             self._show_forms(session)
             self._show_plan()
+            # The item form only if the merge changed its item: typing may be on its way.
+            was = _item_at(before, index)
+            self._show_item(force=was is None or _item_at(session, index) != was)
         for conflict in conflicts:
             self.notify(safe_line(conflict), severity="warning", markup=False)
 
@@ -218,15 +248,26 @@ class PlanEditorScreen(EditingScreen):
         session = self.session
         if session is None:
             return
-        index = next((i for i, it in enumerate(session.agenda) if it.id == message.item.id), None)
+        item_id = message.item.id
+        while item_id in self._renamed:
+            item_id = self._renamed[item_id]
+        index = next((i for i, it in enumerate(session.agenda) if it.id == item_id), None)
         if index is None:
             return
         self.invalid.pop("item-form", None)
-        item = plan_edit.id_following_title(session, index, message.item)
+        item = plan_edit.id_following_title(
+            session, index, message.item.model_copy(update={"id": item_id})
+        )
+        if item.id != item_id:
+            # Edits already on their way carry the old id: they find the item through this.
+            self._renamed[item_id] = item.id
+            self._renamed.pop(item.id, None)  # back to an earlier title: no loop
+            self.query_one(ItemForm).adopt_id(item_id, item.id)
         self.change(
             plan_edit.replace_item(session, index, item),
             # By position: a new item's id changes with each letter of its title.
             key=("item", index, message.field),
+            from_form=True,
         )
 
     @on(ItemForm.Invalid)
@@ -327,6 +368,7 @@ class PlanEditorScreen(EditingScreen):
         self.saver.submit(session)
         self._show_forms(session)
         self._show_plan()
+        self._show_item(force=True)
         self._show_status("Undone." if undo else "Redone.")
 
     def action_undo(self) -> None:

@@ -122,6 +122,11 @@ class ItemForm(VerticalScroll):
             prompts.load_text("\n".join(item.prompts))
         self._show_errors({})
 
+    def adopt_id(self, old: str, new: str) -> None:
+        """The shown item's id changed to `new` (it follows a new item's title)."""
+        if self.item is not None and self.item.id == old:
+            self.item = self.item.model_copy(update={"id": new})
+
     def _values(self) -> dict[str, Any]:
         """The fields as the file format's values (blank optional fields: None)."""
         template = self.query_one("#item-notes_template", Select).value
