@@ -268,3 +268,15 @@ def test_a_resize_of_a_dropped_or_done_item_is_refused_with_its_reason() -> None
     for item, reason in (("reflection", "dropped"), ("welcome", "done")):
         problem = change_problem(session, ev("replan", "13:11", plan={item: 40}))
         assert problem is not None and reason in problem
+
+
+def test_an_item_added_after_the_finish_is_listed_never_run_and_back_reaches_it() -> None:
+    session = workshop(ev("start", "13:00"), ev("finish", "13:05"), insert("13:06"))
+    state = run_state(session, t("13:07"), LONDON)
+    assert state.status == "finished"
+    assert ids(state)[:2] == ["welcome", "energiser"]
+    assert state.items[1].state == "pending" and state.items[1].projected_start is None
+    assert change_problem(session, insert("13:07", id="another")) is not None
+    reopened = workshop(*session.log, ev("back", "13:08"), ev("next", "13:09"))
+    state = run_state(reopened, t("13:09"), LONDON)
+    assert state.items[state.current or 0].item.id == "energiser"

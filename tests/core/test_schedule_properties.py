@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,6 +67,8 @@ KINDS = [
     "replan",
     "finish",
     "start",
+    "insert",
+    "move",
 ]
 
 
@@ -82,6 +85,16 @@ def controls(draw: st.DrawFn, ids: list[str]) -> dict[str, Any]:
     if kind == "replan":
         plan = draw(st.dictionaries(st.sampled_from(ids), st.integers(1, 60), min_size=1))
         return {"kind": kind, "plan": plan}
+    if kind in ("insert", "move"):
+        # Ids are the plan's and those inserted so far (`ids` grows as the log is drawn).
+        after = draw(st.sampled_from([*ids, None]))
+        if kind == "move":
+            return {"kind": kind, "item": draw(st.sampled_from(ids)), "after": after}
+        new_id = f"added-{len(ids)}"
+        ids.append(new_id)
+        minutes = draw(st.integers(1, 30))
+        item = {"id": new_id, "title": "Added", "kind": "plenary", "minutes": minutes}
+        return {"kind": kind, "new_item": item, "after": after}
     return {"kind": kind}
 
 
@@ -98,7 +111,6 @@ def runs(draw: st.DrawFn) -> Session:
     agenda = draw(agendas())
     ids = [item["id"] for item in agenda]
     clock = START + draw(st.timedeltas(min_value=dt.timedelta(minutes=-10), max_value=ZERO))
-    control = controls(ids)
     log = []
     if draw(st.integers(0, 9)):  # usually started first; sometimes controls come before it
         log.append(Event(at=clock, kind="start"))
@@ -106,7 +118,7 @@ def runs(draw: st.DrawFn) -> Session:
         clock += draw(steps)
         if clock > START + dt.timedelta(hours=3):
             break
-        log.append(Event(at=clock, **draw(control)))
+        log.append(Event(at=clock, **draw(controls(ids))))
     return session_with(agenda, log)
 
 
@@ -153,7 +165,21 @@ def check(session: Session, run: RunState) -> None:
     assert run.drift == run.projected_finish - (plan[-1].end if plan else run.planned_finish)
     for risk in run.fixed_at_risk:
         assert risk.late_by > ZERO and risk.projected_start - risk.at == risk.late_by
-        assert items[session.agenda.index(session.item(risk.item_id))].state == "pending"
+        assert next(item for item in items if item.item.id == risk.item_id).state == "pending"
+    # The live agenda is the plan and every insert, each once, in some order.
+    inserted = [event.new_item.id for event in session.log if event.new_item is not None]
+    assert sorted(item.item.id for item in items) == sorted(
+        [item.id for item in session.agenda] + inserted
+    )
+    # The items to come follow one another from the current one to the projected finish.
+    if run.status != "finished":
+        first = 0 if run.current is None else run.current
+        walk = [item for item in items[first:] if item.state in ("pending", "current")]
+        for before, after in itertools.pairwise(walk):
+            assert before.projected_end is not None and after.projected_start is not None
+            assert after.projected_start >= before.projected_end
+        if walk:
+            assert walk[-1].projected_end == run.projected_finish
     if run.turn is not None:
         assert run.current is not None
         item = items[run.current].item

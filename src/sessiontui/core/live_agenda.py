@@ -10,11 +10,13 @@ The agenda changes
         `new_item` (a whole `AgendaItem`) goes after the item `after` names. Without `after`,
         or after an item that is already over (done, skipped, or current), it goes right after
         the current item (before the start: first), so nothing is ever put in the past. After
-        the finish an insert is ignored; its id must be new (the Session validator says so).
+        the finish it still goes in, after the item the session finished on, never run (so
+        an item once added is never lost); its id must be new (the Session validator says so).
     move
         `item` goes after `after`, placed as an insert is. Only an item still to come (pending
-        or dropped, after the current one) moves; the current item, a done one, an unknown id
-        or a move after itself is ignored, as a stale click is.
+        or dropped, after the current one, or after the one the session finished on) moves;
+        the current item, a done one, an unknown id or a move after itself is ignored, as a
+        stale click is.
     drop
         Is `skip` with the `item` of a later item, as it always was: the item stays in the live
         agenda marked skipped (so the review shows it as dropped), and start, next and skip
@@ -146,6 +148,19 @@ class Replay:
         kind = event.kind
         if kind == "broadcast":
             self.broadcast = event.text or None
+        elif kind == "insert":
+            # Applied even after the finish, so an item once added is never lost.
+            if event.new_item is not None and event.new_item.id not in self.ids:
+                self._place(None, event.new_item, event.after)
+        elif kind == "move":
+            index = None if event.item is None else self.ids.get(event.item)
+            if (
+                index is not None
+                and self.state[index] in ("pending", "skipped")
+                and index > self._present()
+                and event.after != event.item
+            ):
+                self._place(index, None, event.after)
         elif self.status == "finished":
             if kind == "back":
                 self._reopen(moment)
@@ -156,18 +171,6 @@ class Replay:
                     self.budget[index] = dt.timedelta(minutes=minutes)
         elif kind == "skip" and event.item is not None and self._ahead(event.item):
             self.state[self.ids[event.item]] = "skipped"
-        elif kind == "insert":
-            if event.new_item is not None and event.new_item.id not in self.ids:
-                self._place(None, event.new_item, event.after)
-        elif kind == "move":
-            index = None if event.item is None else self.ids.get(event.item)
-            if (
-                index is not None
-                and self.state[index] in ("pending", "skipped")
-                and (self.current is None or index > self.current)
-                and event.after != event.item
-            ):
-                self._place(index, None, event.after)
         elif self.status == "planned":
             if kind == "start":
                 self.status = "running"
@@ -192,7 +195,8 @@ class Replay:
         if source is not None:
             order.remove(source)
         # Everything up to the current item has happened; a place among it means "next".
-        floor = 0 if self.current is None else order.index(self.current) + 1
+        present = self._present()
+        floor = 0 if present < 0 else order.index(present) + 1
         anchor = None if after is None else self.ids.get(after)
         position = 0 if anchor is None else order.index(anchor) + 1
         order.insert(max(position, floor), source)
@@ -223,6 +227,14 @@ class Replay:
             self.current = position[self.current]
         if self.finished_on is not None:
             self.finished_on = position[self.finished_on]
+
+    def _present(self) -> int:
+        """The index of the item the room is on (or finished on); -1 before anything ran."""
+        if self.current is not None:
+            return self.current
+        if self.status == "finished" and self.finished_on is not None:
+            return self.finished_on
+        return -1
 
     def _ahead(self, item_id: str) -> bool:
         index = self.ids.get(item_id)

@@ -71,7 +71,8 @@ Replaying the log
         each with its `origin`, and an index means a place in it, not in the plan.
 
     Before start only broadcast, replan, skip-ahead, insert and move apply (they change the
-    plan, not the run); after finish only broadcast and back do.
+    plan, not the run); after finish only broadcast, back, insert and move do (an item added
+    after the finish is listed, never run).
 
 Projection
     From the current item: t = now + max(remaining, 0); then each later pending item starts at t,
