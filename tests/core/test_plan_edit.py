@@ -156,3 +156,19 @@ def test_a_new_items_id_follows_its_title_until_something_refers_to_it(session: 
     noted = added.model_copy(update={"notes": [Note(item="new-item")]})
     renamed = added.agenda[0].model_copy(update={"title": "Check-in"})
     assert plan_edit.id_following_title(noted, 0, renamed).id == "new-item"
+
+
+def test_error_text_words_the_common_slips_plainly() -> None:
+    from pydantic import ValidationError
+
+    from sessiontui.core.model import AgendaItem
+
+    with pytest.raises(ValidationError) as caught:
+        AgendaItem.model_validate(
+            {"id": "a", "title": "", "kind": "plenary", "minutes": "ten", "at": "25:00"}
+        )
+    assert plan_edit.error_text(caught.value) == {
+        "title": "cannot be empty",
+        "minutes": "write a whole number, e.g. 15",
+        "at": "write a time such as 14:30",
+    }

@@ -226,7 +226,7 @@ async def test_field_errors_show_on_the_field_and_nothing_invalid_is_saved(
     path = await three_items(tmp_path)
     async with editor(path) as (pilot, screen):
         await type_into(pilot, "#item-minutes", "ten")
-        assert "valid integer" in error_of(screen, "item-minutes")
+        assert "whole number" in error_of(screen, "item-minutes")
         status = str(screen.query_one("#plan-status", Static).render())
         assert "Not saved: fix minutes" in status
         assert rows(screen)[0] == ("13:00", "13:10", "One"), "times keep the last valid plan"

@@ -40,6 +40,19 @@ MAX_ID_LENGTH: Final = 64
 """Longest item id the file format accepts."""
 
 
+PLAIN_WORDS: Final = {
+    "int_parsing": "write a whole number, e.g. 15",
+    "int_from_float": "write a whole number, e.g. 15",
+    "time_parsing": "write a time such as 14:30",
+    "time_type": "write a time such as 14:30",
+    "date_parsing": "write a date such as 2023-02-16",
+    "date_from_datetime_parsing": "write a date such as 2023-02-16",
+    "date_type": "write a date such as 2023-02-16",
+    "string_too_short": "cannot be empty",
+}
+"""Messages for the slips people make in a form, instead of pydantic's wording for programmers."""
+
+
 class PlanEditError(ValueError):
     """An edit that would break the session (an item with notes deleted, say), in one sentence."""
 
@@ -165,7 +178,7 @@ def error_text(error: ValidationError) -> dict[str, str]:
     messages: dict[str, str] = {}
     for detail in error.errors():
         location = detail["loc"]
-        message = detail["msg"].removeprefix("Value error, ")
+        message = PLAIN_WORDS.get(detail["type"], detail["msg"].removeprefix("Value error, "))
         name = str(location[0]) if location else ""
         if not name and ":" in message:
             # A model-level check names its field first: "end: must be after start".
