@@ -275,3 +275,17 @@ async def test_small_terminals_open_and_edit(tmp_path: Path, size: tuple[int, in
         await settle(pilot)
         assert screen.session is not None
         assert {name: getattr(screen.session, name) for name in PLAN_FIELDS}
+
+
+async def test_quitting_with_a_field_that_does_not_check_asks_first(tmp_path: Path) -> None:
+    path = await three_items(tmp_path)
+    async with editor(path) as (pilot, screen):
+        await type_into(pilot, "#item-minutes", "ten")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert pilot.app.is_running, "the first ctrl+q says what is not saved"
+        assert screen.save_now() == "minutes in the plan editor do not check yet"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+    assert session_file.load(path).session.agenda[0].minutes == 10

@@ -195,6 +195,14 @@ class PlanEditorScreen(EditingScreen):
         self.invalid.pop("session-form", None)
         self.invalid.pop("people-form", None)
 
+    def save_now(self) -> str | None:
+        """Save what checks; a field that does not check yet counts as not saved (quit asks)."""
+        problem = super().save_now()
+        fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
+        if problem is None and fields:
+            return f"{', '.join(fields)} in the plan editor do not check yet"
+        return problem
+
     def _show_status(self, note: str | None = None) -> None:
         fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
         if fields:
