@@ -192,10 +192,11 @@ async def test_the_run_screen_shows_the_agenda_with_kind_labels(folder: Path) ->
         assert isinstance(app.screen, RunScreen)
         table = app.screen.query_one("#agenda", DataTable)
         assert table.row_count == 4
-        # Marker, planned, kind, title, actual, took: nothing has run yet.
-        assert row(table, 0) == ["", "13:00–13:10", "Plenary", "Welcome", "", ""]
-        assert row(table, 1) == ["", "13:10–13:30", "Breakout", "Empathy mapping", "", ""]
-        assert row(table, 2)[1:4] == ["13:30–13:40", "Break", "Tea break"]
+        # Marker, start, kind, title, actual, took: nothing has run yet, and the first item to
+        # come is the one the agenda keys act on (›).
+        assert row(table, 0) == ["›", "13:00", "Plenary", "Welcome", "", ""]
+        assert row(table, 1) == ["", "13:10", "Breakout", "Empathy mapping", "", ""]
+        assert row(table, 2)[1:4] == ["13:30", "Break", "Tea break"]
         assert row(table, 3)[2] == "Close"
         summary = content(app.screen.query_one("#summary"))
         assert "Thu 16 Feb 2023 · 13:00–14:00" in summary
