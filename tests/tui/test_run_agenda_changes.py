@@ -303,3 +303,21 @@ async def test_help_and_palette_list_the_agenda_keys_and_e_opens_the_plan_editor
         await pilot.press("e")
         await settle(pilot)
         assert type(app.screen).__name__ == "PlanEditorScreen"
+
+
+async def test_notes_open_on_an_item_added_live(path: Path, clock: FakeClock) -> None:
+    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await pilot.press("s")
+        await insert_item(pilot, "Energiser", 5)
+        clock.set(minutes=10)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        notes = app.screen
+        assert type(notes).__name__ == "NotesScreen"
+        assert getattr(notes, "item_id", None) == "energiser"

@@ -31,7 +31,7 @@ from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.notes import NotesPane
 
 if TYPE_CHECKING:
-    from sessiontui.core.model import Session
+    from sessiontui.core.model import AgendaItem, Session
 
 WHOLE_ROOM_LABEL = "Whole room"
 
@@ -118,7 +118,7 @@ class NotesScreen(EditingScreen):
         self.saver.after_merge = self._after_merge
         self.saver.open(self.path, session)
         self.title = safe_line(session.title)
-        if self.item_id is None or not any(i.id == self.item_id for i in session.agenda):
+        if self.item_id is None or not any(i.id == self.item_id for i in _run_items(session)):
             self.item_id = self._room_item(session) if self.item_id is None else None
         self._show_choices()
         self._show_pane()
@@ -132,10 +132,11 @@ class NotesScreen(EditingScreen):
         state = schedule.run_state(session, self.clock(), self.zone)
         if state.current is not None:
             return state.items[state.current].item.id
-        for item in session.agenda:
+        items = _run_items(session)
+        for item in items:
             if item.notes_template is not None:
                 return item.id
-        return session.agenda[0].id if session.agenda else None
+        return items[0].id if items else None
 
     # ------------------------------------------------------------------ pickers
 
@@ -146,11 +147,12 @@ class NotesScreen(EditingScreen):
         session = self.session
         if session is None:
             return
-        items = [(user_line(item.title), item.id) for item in session.agenda]
+        run_items = _run_items(session)
+        items = [(user_line(item.title), item.id) for item in run_items]
         groups = notes.group_names(session, self.item_id) if self.item_id else []
         if self.group not in (None, notes.WHOLE_ROOM) and self.group not in groups:
             groups.append(self.group)  # a group named on the command line, not drawn yet
-        key = ([item.id for item in session.agenda], groups, self.item_id, self.group)
+        key = ([item.id for item in run_items], groups, self.item_id, self.group)
         if key == self._choices_drawn:
             return
         self._choices_drawn = key
@@ -372,3 +374,10 @@ class NotesScreen(EditingScreen):
 
         rows = binding_rows(self, Binding.make_bindings(self.BINDINGS))
         self.app.push_screen(HelpScreen("Keys of the notes screen", rows))
+
+
+def _run_items(session: Session) -> list[AgendaItem]:
+    """The items being run, in running order: the plan with the items added live."""
+    from sessiontui.core.live_agenda import live_agenda
+
+    return [live.item for live in live_agenda(session)]
