@@ -247,7 +247,10 @@ async def test_field_errors_show_on_the_field_and_nothing_invalid_is_saved(
         await type_into(pilot, "#people-form-upcoming", "next week Workshop 3")
         assert "line 1" in error_of(screen, "people-form-upcoming")
         await settle(pilot)
-        assert screen.save_now() is None
+        assert screen.save_now() == "date, upcoming in the plan editor do not check yet"
+        assert "Not saved: fix date, upcoming" in str(
+            screen.query_one("#plan-status", Static).render()
+        )
         assert screen.session is not None
         assert screen.session.end == dt.time(15, 0)
     saved = session_file.load(path).session

@@ -388,8 +388,11 @@ class PlanEditorScreen(EditingScreen):
         self._restore(undo=False)
 
     def action_tab(self, tab: str) -> None:
-        """Show one of the tabs: agenda, session, people."""
+        """Show one of the tabs (agenda, session, people), its first field focused."""
         self.query_one(TabbedContent).active = tab
+        first = {"agenda": "#plan-items", "session": "#session-form-title"}
+        target = self.query_one(first.get(tab, "#people-form-participants"))
+        self.call_after_refresh(target.focus)
 
     def action_leave(self) -> None:
         """From a field, back to the item list; from the list, back to the screen before."""
