@@ -523,3 +523,20 @@ async def test_the_next_item_and_its_projected_start_follow_every_agenda_change(
         upcoming = next(run for run in state.items if run.item.id == "energiser")
         assert upcoming.projected_start is not None
         assert f"{upcoming.projected_start:%H:%M}" == "13:15"
+
+
+async def test_before_the_start_the_agenda_is_timed_from_the_planned_start_with_changes(
+    path: Path, clock: FakeClock
+) -> None:
+    from sessiontui.core.model import AgendaItem
+
+    room = Facilitator(path)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        arrivals = AgendaItem(id="arrivals", title="Arrivals", kind="plenary", minutes=10)
+        room.record("insert", -20, new_item=arrivals)
+        room.record("skip", -19, item="coffee-setup")
+        clock.set(minutes=20)  # not started yet, and late: the agenda stays as planned
+        await look(pilot, screen)
+        agenda = shown(screen, "prompts")
+        assert agenda.startswith("13:00  Arrivals\n13:10  Welcome and introduction")
+        assert "13:20  Randomised Coffee Trial\n" in agenda  # the dropped setup takes no time

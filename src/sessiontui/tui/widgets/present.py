@@ -148,8 +148,9 @@ def room_prompts(item: AgendaItem) -> Text:
 def agenda_text(state: RunState, zone: tzinfo) -> Text:
     """The agenda as it will run, one "13:00  Title" line per item, for the room before the start.
 
-    Each time is the projected start (what the run screen shows), so an item added, dropped
-    or moved before the start shows here at once; a dropped item keeps its planned time.
+    Each time is the item's projected start in `state` (read it at the planned start to time
+    the agenda from an on-time start), so an item added, dropped or moved before the start
+    shows here at once; a dropped item keeps its planned time.
     """
     text = Text(end="")
     for index, run in enumerate(state.items):
@@ -202,7 +203,12 @@ def present_view(
         # Before the start the digits give the time of day: the room is waiting for the start.
         digits = hhmm(now, zone)
         label = f"STARTS AT {session.start:%H:%M}"
-        main, main_title = agenda_text(state, zone), "Agenda"
+        # Timed from the planned start, not from now: the room reads the agenda as planned,
+        # with the changes made to it, whenever the screen was put up.
+        # (in UTC: the shift is exact time, which a wall-clock sum moves across a clock change).
+        planned_start = dt.datetime.combine(session.date, session.start, tzinfo=zone)
+        on_time = planned_start.astimezone(dt.UTC) + state.plan_shift
+        main, main_title = agenda_text(schedule.run_state(session, on_time, zone), zone), "Agenda"
     elif state.status == "finished":
         title = Text("Thank you: the session has finished", style="bold", end="")
         subtitle = user_line(session.title)
