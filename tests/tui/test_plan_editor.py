@@ -292,3 +292,25 @@ async def test_quitting_with_a_field_that_does_not_check_asks_first(tmp_path: Pa
         await pilot.pause()
         assert not pilot.app.is_running
     assert session_file.load(path).session.agenda[0].minutes == 10
+
+
+async def test_fast_typing_in_a_new_items_title_keeps_every_letter(tmp_path: Path) -> None:
+    """Keys sent in one burst, as a terminal delivers fast typing: none may be taken back."""
+    from textual import events
+
+    path = await three_items(tmp_path)
+    async with editor(path) as (pilot, screen):
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        driver = pilot.app._driver
+        assert driver is not None
+        for character in "Check in round":
+            key = "space" if character == " " else character
+            event = events.Key(key, character)
+            event.set_sender(pilot.app)
+            driver.send_message(event)
+        await settle(pilot)
+        assert screen.query_one("#item-title", Input).value == "Check in round"
+        assert rows(screen)[1][2] == "Check in round"
+        assert screen.session is not None
+        assert screen.session.agenda[1].id == "check-in-round"

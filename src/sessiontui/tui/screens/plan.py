@@ -319,7 +319,7 @@ class PlanEditorScreen(EditingScreen):
         """Add a ten-minute item after the selected one and put the cursor in its title."""
         if self.session is None:
             return
-        self.action_tab("agenda")
+        self.query_one(TabbedContent).active = "agenda"
         index = -1 if self.selected is None else self.selected
         item = plan_edit.new_item(self.session)
         self.change(plan_edit.insert_item(self.session, index + 1, item), cursor=index + 1)
@@ -398,7 +398,7 @@ class PlanEditorScreen(EditingScreen):
         """From a field, back to the item list; from the list, back to the screen before."""
         table = self.query_one(PlanItemsTable)
         if not table.has_focus:
-            self.action_tab("agenda")
+            self.query_one(TabbedContent).active = "agenda"
             table.focus()
             return
         super().action_leave()
