@@ -314,3 +314,24 @@ async def test_fast_typing_in_a_new_items_title_keeps_every_letter(tmp_path: Pat
         assert rows(screen)[1][2] == "Check in round"
         assert screen.session is not None
         assert screen.session.agenda[1].id == "check-in-round"
+
+
+async def test_opened_over_the_run_screen_it_goes_back_once_saved(tmp_path: Path) -> None:
+    from sessiontui.tui.opening import open_screen
+
+    path = await three_items(tmp_path)
+    app = make_app(session_path=path, folder=tmp_path, clock=FakeClock(START), config=UserConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        run_screen = app.screen
+        open_screen(run_screen, "edit", path)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlanEditorScreen)
+        await type_into(pilot, "#item-minutes", "25")
+        await pilot.press("escape")  # from the field to the list
+        assert app.screen is screen
+        await pilot.press("escape")  # from the list, back once saved
+        await settle(pilot)
+        assert app.screen is run_screen
+    assert session_file.load(path).session.agenda[0].minutes == 25
