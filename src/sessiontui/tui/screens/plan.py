@@ -47,24 +47,11 @@ if TYPE_CHECKING:
     from sessiontui.core.model import AgendaItem, Session
 
 
-def _key(
-    keys: str,
-    action: str,
-    description: str,
-    tooltip: str,
-    *,
-    show: bool = True,
-    priority: bool = False,
-) -> Binding:
+def _key(keys: str, action: str, description: str, tooltip: str, **flags: bool) -> Binding:
     """A plan editor binding; its id "plan.<action>" is what the settings' keymap names."""
+    show, priority = flags.get("show", True), flags.get("priority", False)
     return Binding(
-        keys,
-        action,
-        description,
-        tooltip=tooltip,
-        show=show,
-        priority=priority,
-        id=f"plan.{action}",
+        keys, action, description, show, tooltip=tooltip, priority=priority, id=f"plan.{action}"
     )
 
 
