@@ -362,7 +362,7 @@ async def test_a_broken_file_from_the_command_line_exits_2(tmp_path: Path) -> No
         await settle(pilot)
     assert app.return_code == 2
     assert app.load_problems
-    assert "broken.toml:2:1" in app.load_problems[0]
+    assert "broken.toml:1:9: this list is never closed" in app.load_problems[0]
 
 
 async def test_reviewing_never_writes_nor_locks(recorded_path: Path) -> None:
