@@ -294,8 +294,8 @@ async def test_quitting_with_a_field_that_does_not_check_asks_first(tmp_path: Pa
     assert session_file.load(path).session.agenda[0].minutes == 10
 
 
-async def test_fast_typing_in_a_new_items_title_keeps_every_letter(tmp_path: Path) -> None:
-    """Keys sent in one burst, as a terminal delivers fast typing: none may be taken back."""
+async def test_fast_typing_lands_every_key_in_its_field(tmp_path: Path) -> None:
+    """Keys sent in one burst, as a terminal delivers fast typing: each lands in its field."""
     from textual import events
 
     path = await three_items(tmp_path)
@@ -304,14 +304,18 @@ async def test_fast_typing_in_a_new_items_title_keeps_every_letter(tmp_path: Pat
         await pilot.pause()
         driver = pilot.app._driver
         assert driver is not None
-        for character in "Check in round":
-            key = "space" if character == " " else character
-            event = events.Key(key, character)
+        # The title, then Tab, Tab to the minutes, 15, Tab to the fixed time, 13:20, at once.
+        typed = [*"Check in round", "\t", "\t", *"15", "\t", *"13:20"]
+        names = {" ": "space", "\t": "tab", ":": "colon"}
+        for character in typed:
+            event = events.Key(names.get(character, character), character)
             event.set_sender(pilot.app)
             driver.send_message(event)
         await settle(pilot)
         assert screen.query_one("#item-title", Input).value == "Check in round"
-        assert rows(screen)[1][2] == "Check in round"
+        assert screen.query_one("#item-minutes", Input).value == "15"
+        assert screen.query_one("#item-at", Input).value == "13:20"
+        assert rows(screen)[1] == ("13:20", "13:35", "Check in round")
         assert screen.session is not None
         assert screen.session.agenda[1].id == "check-in-round"
 

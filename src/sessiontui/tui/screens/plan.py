@@ -84,6 +84,13 @@ class PlanEditorScreen(EditingScreen):
         _key("f3", "tab('session')", "Session", "Title, date, times, place", show=False),
         _key("f4", "tab('people')", "People", "Participants and the series", show=False),
         _key("escape", "leave", "Back", "To the item list; from there, back once saved"),
+        # Priority, so the focus moves before the keys typed right after are handed out:
+        # otherwise a quick "Tab, 13:20" puts the start of the time in the field just left.
+        _key("enter", "edit_item", "Edit", "Edit the selected item", show=False, priority=True),
+        _key("tab", "app.focus_next", "Next", "Next field", show=False, priority=True),
+        _key(
+            "shift+tab", "app.focus_previous", "Back", "Previous field", show=False, priority=True
+        ),
     ]
 
     def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
@@ -291,6 +298,10 @@ class PlanEditorScreen(EditingScreen):
 
     @on(PlanItemsTable.Selected)
     def _row_selected(self) -> None:
+        self.action_edit_item()
+
+    def action_edit_item(self) -> None:
+        """Put the cursor in the selected item's title."""
         self.query_one("#item-title", Input).focus()
 
     # ------------------------------------------------------------------ actions
@@ -298,6 +309,9 @@ class PlanEditorScreen(EditingScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"duplicate_item", "delete_item", "move_up", "move_down"}:
             return self.selected is not None
+        if action == "edit_item":
+            # Only in the list: elsewhere Enter belongs to the field (a new line, a choice).
+            return self.query_one(PlanItemsTable).has_focus and self.selected is not None
         if action == "leave":
             return len(self.app.screen_stack) > 1 or not self.query_one(PlanItemsTable).has_focus
         return super().check_action(action, parameters)
