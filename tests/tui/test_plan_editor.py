@@ -339,3 +339,23 @@ async def test_opened_over_the_run_screen_it_goes_back_once_saved(tmp_path: Path
         await settle(pilot)
         assert app.screen is run_screen
     assert session_file.load(path).session.agenda[0].minutes == 25
+
+
+async def test_fast_arrows_and_enter_edit_the_item_arrived_at(tmp_path: Path) -> None:
+    from textual import events
+
+    path = await three_items(tmp_path)
+    async with editor(path) as (pilot, screen):
+        driver = pilot.app._driver
+        assert driver is not None
+        for key, character in [
+            ("down", None),
+            ("down", None),
+            ("enter", "\r"),
+            *((letter, letter) for letter in "Trio"),
+        ]:
+            event = events.Key(key, character)
+            event.set_sender(pilot.app)
+            driver.send_message(event)
+        await settle(pilot)
+        assert [row[2] for row in rows(screen)] == ["One", "Two", "Trio"]

@@ -87,6 +87,11 @@ class PlanEditorScreen(EditingScreen):
         # Priority, so the focus moves before the keys typed right after are handed out:
         # otherwise a quick "Tab, 13:20" puts the start of the time in the field just left.
         _key("enter", "edit_item", "Edit", "Edit the selected item", show=False, priority=True),
+        # The list's own moves too, or a priority Enter would overtake the arrows before it.
+        _key("up", "list('cursor', -1)", "", "", show=False, priority=True),
+        _key("down", "list('cursor', 1)", "", "", show=False, priority=True),
+        _key("pageup", "list('page', -1)", "", "", show=False, priority=True),
+        _key("pagedown", "list('page', 1)", "", "", show=False, priority=True),
         _key("tab", "app.focus_next", "Next", "Next field", show=False, priority=True),
         _key(
             "shift+tab", "app.focus_previous", "Back", "Previous field", show=False, priority=True
@@ -300,15 +305,23 @@ class PlanEditorScreen(EditingScreen):
     def _row_selected(self) -> None:
         self.action_edit_item()
 
+    def action_list(self, move: str, by: int) -> None:
+        """Move the list's cursor (a line or a page), in key order with Enter."""
+        table = self.query_one(PlanItemsTable)
+        table.action_page(by) if move == "page" else table.action_cursor(by)
+        self._show_item()  # now, not when the list's message arrives: typing may follow
+
     def action_edit_item(self) -> None:
         """Put the cursor in the selected item's title."""
-        self.query_one("#item-title", Input).focus()
+        self.set_focus(self.query_one("#item-title", Input))  # now: typing follows
 
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"duplicate_item", "delete_item", "move_up", "move_down"}:
             return self.selected is not None
+        if action == "list":
+            return self.query_one(PlanItemsTable).has_focus
         if action == "edit_item":
             # Only in the list: elsewhere Enter belongs to the field (a new line, a choice).
             return self.query_one(PlanItemsTable).has_focus and self.selected is not None
@@ -324,7 +337,7 @@ class PlanEditorScreen(EditingScreen):
         index = -1 if self.selected is None else self.selected
         item = plan_edit.new_item(self.session)
         self.change(plan_edit.insert_item(self.session, index + 1, item), cursor=index + 1)
-        self.query_one("#item-title", Input).focus()
+        self.set_focus(self.query_one("#item-title", Input))  # now: typing follows
 
     def action_duplicate_item(self) -> None:
         """Copy the selected item right after it."""
@@ -400,7 +413,7 @@ class PlanEditorScreen(EditingScreen):
         table = self.query_one(PlanItemsTable)
         if not table.has_focus:
             self.query_one(TabbedContent).active = "agenda"
-            table.focus()
+            self.set_focus(table)
             return
         super().action_leave()
 
