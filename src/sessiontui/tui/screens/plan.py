@@ -36,6 +36,7 @@ from sessiontui.tui.widgets.plan_items import (
     PlanWarnings,
     plan_rows,
 )
+from sessiontui.tui.widgets.plan_keys import PLAN_KEYS
 from sessiontui.tui.widgets.plan_session_form import (
     FieldsEdited,
     FieldsInvalid,
@@ -45,14 +46,6 @@ from sessiontui.tui.widgets.plan_session_form import (
 
 if TYPE_CHECKING:
     from sessiontui.core.model import AgendaItem, Session
-
-
-def _key(keys: str, action: str, description: str, tooltip: str, **flags: bool) -> Binding:
-    """A plan editor binding; its id "plan.<action>" is what the settings' keymap names."""
-    show, priority = flags.get("show", True), flags.get("priority", False)
-    return Binding(
-        keys, action, description, show, tooltip=tooltip, priority=priority, id=f"plan.{action}"
-    )
 
 
 def _item_at(session: Session | None, index: int | None) -> AgendaItem | None:
@@ -68,35 +61,7 @@ class PlanEditorScreen(EditingScreen):
     CSS_PATH = "plan.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
     """Under 100 columns the item's form goes under the list instead of beside it."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _key("f1", "help", "Help", "List every key of this screen"),
-        _key("ctrl+n", "add_item", "Add", "Add an item after the selected one", priority=True),
-        _key("a", "add_item", "Add", "Add an item after the selected one", show=False),
-        _key("d", "duplicate_item", "Duplicate", "Copy the selected item (list focused)"),
-        _key("x,delete", "delete_item", "Delete", "Delete the selected item (list focused)"),
-        _key("alt+up", "move_up", "Up", "Move the selected item earlier", priority=True),
-        _key("alt+down", "move_down", "Down", "Move the selected item later", priority=True),
-        _key("shift+up", "move_up", "Up", "Move the selected item earlier", show=False),
-        _key("shift+down", "move_down", "Down", "Move the selected item later", show=False),
-        _key("ctrl+z", "undo", "Undo", "Take back the last change", priority=True),
-        _key("ctrl+y", "redo", "Redo", "Do again what undo took back", priority=True),
-        _key("f2", "tab('agenda')", "Agenda", "The items and their times", show=False),
-        _key("f3", "tab('session')", "Session", "Title, date, times, place", show=False),
-        _key("f4", "tab('people')", "People", "Participants and the series", show=False),
-        _key("escape", "leave", "Back", "To the item list; from there, back once saved"),
-        # Priority, so the focus moves before the keys typed right after are handed out:
-        # otherwise a quick "Tab, 13:20" puts the start of the time in the field just left.
-        _key("enter", "edit_item", "Edit", "Edit the selected item", show=False, priority=True),
-        # The list's own moves too, or a priority Enter would overtake the arrows before it.
-        _key("up", "list('cursor', -1)", "", "", show=False, priority=True),
-        _key("down", "list('cursor', 1)", "", "", show=False, priority=True),
-        _key("pageup", "list('page', -1)", "", "", show=False, priority=True),
-        _key("pagedown", "list('page', 1)", "", "", show=False, priority=True),
-        _key("tab", "app.focus_next", "Next", "Next field", show=False, priority=True),
-        _key(
-            "shift+tab", "app.focus_previous", "Back", "Previous field", show=False, priority=True
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(PLAN_KEYS)
 
     def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
         super().__init__(path, clock)
