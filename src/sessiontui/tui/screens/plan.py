@@ -80,10 +80,9 @@ class PlanEditorScreen(EditingScreen):
                     yield PlanItemsHeader(id="plan-items-header")
                     yield PlanItemsTable(id="plan-items")
                 yield ItemForm(id="item-form")
-            with TabPane("Session (F3)", id="session"):
-                yield SessionForm(id="session-form")
-            with TabPane("People and series (F4)", id="people"):
-                yield PeopleForm(id="people-form")
+            # Their forms are mounted when first shown: opening a plan waits for the agenda only.
+            yield TabPane("Session (F3)", id="session")
+            yield TabPane("People and series (F4)", id="people")
         yield PlanWarnings(id="plan-warnings")
         yield Static(f"Opening {safe_line(self.path.name)}…", id="plan-status", markup=False)
         yield self.saver
@@ -108,9 +107,9 @@ class PlanEditorScreen(EditingScreen):
         self.saver.after_merge = self._merged
         self.saver.open(self.path, message.session)
         self.title = safe_line(message.session.title)
-        self._show_forms(message.session)
         self._show_plan(cursor=0)
         self._show_item(force=True)
+        self.call_later(self._mount_form, self.query_one(TabbedContent).active)
         self._show_status()
         self.query_one(PlanItemsTable).focus()
 
@@ -154,8 +153,8 @@ class PlanEditorScreen(EditingScreen):
             self._show_status()
 
     def _show_forms(self, session: Session) -> None:
-        self.query_one(SessionForm).show_session(session)
-        self.query_one(PeopleForm).show_session(session)
+        for form in [*self.query(SessionForm), *self.query(PeopleForm)]:
+            form.show_session(session)
         self.invalid.pop("session-form", None)
         self.invalid.pop("people-form", None)
 
@@ -366,9 +365,25 @@ class PlanEditorScreen(EditingScreen):
         """Do again the last change undo took back."""
         self._restore(undo=False)
 
-    def action_tab(self, tab: str) -> None:
+    async def _mount_form(self, tab: str) -> None:
+        """Mount the session or people form the first time its tab is shown."""
+        if tab not in ("session", "people") or self.session is None:
+            return
+        pane = self.query_one(f"#{tab}", TabPane)
+        if pane.children:
+            return
+        form = SessionForm(id="session-form") if tab == "session" else PeopleForm(id="people-form")
+        await pane.mount(form)
+        form.show_session(self.session)
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_shown(self, message: TabbedContent.TabActivated) -> None:
+        await self._mount_form(message.pane.id or "")
+
+    async def action_tab(self, tab: str) -> None:
         """Show one of the tabs (agenda, session, people), its first field focused."""
         self.query_one(TabbedContent).active = tab
+        await self._mount_form(tab)
         first = {"agenda": "#plan-items", "session": "#session-form-title"}
         target = self.query_one(first.get(tab, "#people-form-participants"))
         self.call_after_refresh(target.focus)
