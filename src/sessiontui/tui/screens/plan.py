@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from sessiontui.core import plan_edit
@@ -48,6 +49,10 @@ if TYPE_CHECKING:
     from sessiontui.core.model import AgendaItem, Session
 
 
+SAVE_AFTER: Final = 0.1
+"""Seconds from a change to handing it to the writer: after its frame, and one save per burst."""
+
+
 def _item_at(session: Session | None, index: int | None) -> AgendaItem | None:
     """The session's item at this position, or None when there is none."""
     if session is None or index is None or not 0 <= index < len(session.agenda):
@@ -69,6 +74,8 @@ class PlanEditorScreen(EditingScreen):
         self.invalid: dict[str, dict[str, str]] = {}
         """Per form, the fields that do not check (kept as typed, not saved)."""
         self._status_shown = ""
+        self._save_timer: Timer | None = None
+        """Set while a change waits for `SAVE_AFTER` before it goes to the writer."""
         self._renamed: dict[str, str] = {}
         """Old id to new, for a new item whose id followed its title as it was typed."""
 
@@ -105,6 +112,8 @@ class PlanEditorScreen(EditingScreen):
     def _loaded(self, message: EditingScreen.Loaded) -> None:
         self.session = message.session
         self.saver.after_merge = self._merged
+        # A merge must start from this screen's newest version, not one still waiting.
+        self.saver.before_merge = self._hand_to_saver
         self.saver.open(self.path, message.session)
         self.title = safe_line(message.session.title)
         self._show_plan(cursor=0)
@@ -158,8 +167,28 @@ class PlanEditorScreen(EditingScreen):
         self.invalid.pop("session-form", None)
         self.invalid.pop("people-form", None)
 
+    def _save_soon(self) -> None:
+        """Save the session `SAVE_AFTER` from the first change not saved yet.
+
+        Not at once: the frame showing the key goes out first, and keys typed meanwhile go
+        into the same save. Not reset by later keys either, so typing never holds saves off.
+        """
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_AFTER, self._hand_to_saver, name="save plan")
+
+    def _hand_to_saver(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+            if self.session is not None:
+                self.saver.submit(self.session)
+
+    def on_screen_suspend(self) -> None:
+        self._hand_to_saver()  # another screen goes on top: nothing waits behind it
+
     def save_now(self) -> str | None:
         """Save what checks; a field that does not check yet counts as not saved (quit asks)."""
+        self._hand_to_saver()
         problem = super().save_now()
         fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
         if problem is None and fields:
@@ -194,7 +223,7 @@ class PlanEditorScreen(EditingScreen):
             return
         self.history.record(self.session, key)
         self.session = session
-        self.saver.submit(session)
+        self._save_soon()
         self._show_plan(cursor)
         self._show_item(force=not from_form)
         self._show_status()
@@ -351,7 +380,7 @@ class PlanEditorScreen(EditingScreen):
             self.notify(safe_line(str(error)), severity="warning", markup=False)
             return
         self.session = session
-        self.saver.submit(session)
+        self._save_soon()
         self._show_forms(session)
         self._show_plan()
         self._show_item(force=True)
@@ -386,7 +415,8 @@ class PlanEditorScreen(EditingScreen):
         await self._mount_form(tab)
         first = {"agenda": "#plan-items", "session": "#session-form-title"}
         target = self.query_one(first.get(tab, "#people-form-participants"))
-        self.call_after_refresh(target.focus)
+        # The first field is at the top: no scrolling, which raced the new form's first layout.
+        self.call_after_refresh(self.set_focus, target, scroll_visible=False)
 
     def action_leave(self) -> None:
         """From a field, back to the item list; from the list, back to the screen before."""
