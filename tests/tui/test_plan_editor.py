@@ -359,3 +359,20 @@ async def test_fast_arrows_and_enter_edit_the_item_arrived_at(tmp_path: Path) ->
             driver.send_message(event)
         await settle(pilot)
         assert [row[2] for row in rows(screen)] == ["One", "Two", "Trio"]
+
+
+async def test_saving_takes_typing_whose_messages_are_still_on_their_way(tmp_path: Path) -> None:
+    """A signal or ctrl+q right behind a key: what the fields show is what is saved."""
+    path = await three_items(tmp_path)
+    async with editor(path) as (pilot, screen):
+        await pilot.press("f3")
+        await pilot.pause()
+        screen.query_one("#item-title", Input).value = "Uno"
+        screen.query_one("#session-form-venue", Input).value = "Room 4"
+        assert screen.save_now() is None  # before any Changed message is handled
+        saved = session_file.load(path).session
+        assert saved.agenda[0].title == "Uno"
+        assert saved.venue == "Room 4"
+        await settle(pilot)
+        assert screen.session is not None
+        assert screen.session.agenda[0].title == "Uno"

@@ -186,8 +186,26 @@ class PlanEditorScreen(EditingScreen):
     def on_screen_suspend(self) -> None:
         self._hand_to_saver()  # another screen goes on top: nothing waits behind it
 
+    def _take_typing(self) -> None:
+        """Put what the forms show into the session now: their messages may still be on the way.
+
+        Quitting or a signal can come right behind a key whose edit has not reached the screen.
+        """
+        item = self.query_one(ItemForm).checked()
+        if item is not None:
+            self._apply_item(item, "typing")
+        for form in [*self.query(SessionForm), *self.query(PeopleForm)]:
+            values, errors = form.values()
+            session = self.session
+            if errors or session is None:
+                continue
+            changes = {name: v for name, v in values.items() if getattr(session, name) != v}
+            if changes:
+                self.change(session.model_copy(update=changes), from_form=True)
+
     def save_now(self) -> str | None:
         """Save what checks; a field that does not check yet counts as not saved (quit asks)."""
+        self._take_typing()
         self._hand_to_saver()
         problem = super().save_now()
         fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
@@ -245,10 +263,14 @@ class PlanEditorScreen(EditingScreen):
 
     @on(ItemForm.Edited)
     def _item_edited(self, message: ItemForm.Edited) -> None:
+        self._apply_item(message.item, message.field)
+
+    def _apply_item(self, edited: AgendaItem, field: str) -> None:
+        """Put the form's valid item into the session, by its id (or the id it had)."""
         session = self.session
         if session is None:
             return
-        item_id = message.item.id
+        item_id = edited.id
         while item_id in self._renamed:
             item_id = self._renamed[item_id]
         index = next((i for i, it in enumerate(session.agenda) if it.id == item_id), None)
@@ -256,8 +278,10 @@ class PlanEditorScreen(EditingScreen):
             return
         self.invalid.pop("item-form", None)
         item = plan_edit.id_following_title(
-            session, index, message.item.model_copy(update={"id": item_id})
+            session, index, edited.model_copy(update={"id": item_id})
         )
+        if item == session.agenda[index]:
+            return  # already in (saving took it from the form before this message came)
         if item.id != item_id:
             # Edits already on their way carry the old id: they find the item through this.
             self._renamed[item_id] = item.id
@@ -266,7 +290,7 @@ class PlanEditorScreen(EditingScreen):
         self.change(
             plan_edit.replace_item(session, index, item),
             # By position: a new item's id changes with each letter of its title.
-            key=("item", index, message.field),
+            key=("item", index, field),
             from_form=True,
         )
 

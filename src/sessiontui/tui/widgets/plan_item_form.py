@@ -144,6 +144,15 @@ class ItemForm(VerticalScroll):
             "prompts": lines_of(self.query_one("#item-prompts", TextArea).text),
         }
 
+    def checked(self) -> AgendaItem | None:
+        """The item the fields make now, if they check; for saving before a message arrives."""
+        if self.item is None:
+            return None
+        try:
+            return AgendaItem.model_validate({**self.item.model_dump(), **self._values()})
+        except ValidationError:
+            return None
+
     def _changed(self, field: str) -> None:
         if self.item is None:
             return
