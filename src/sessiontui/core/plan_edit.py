@@ -160,6 +160,13 @@ def id_following_title(session: Session, index: int, item: AgendaItem) -> Agenda
     return item.model_copy(update={"id": unique_id(item.title, others)})
 
 
+def item_at(session: Session | None, index: int | None) -> AgendaItem | None:
+    """The session's item at this position, or None when there is none."""
+    if session is None or index is None or not 0 <= index < len(session.agenda):
+        return None
+    return session.agenda[index]
+
+
 def with_plan(current: Session, plan: Session) -> Session:
     """`current` with the plan of `plan`, keeping `current`'s notes, groups, actions and log.
 

@@ -17,23 +17,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
-from textual.widgets import Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from sessiontui.core import plan_edit
 from sessiontui.display import safe_line, user_line
 from sessiontui.tui.editing import EditingScreen
+from sessiontui.tui.saving_soon import SavingSoonScreen
 from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.plan_item_form import ItemForm
 from sessiontui.tui.widgets.plan_items import (
     PlanItemsHeader,
     PlanItemsTable,
+    PlanStatus,
     PlanWarnings,
     plan_rows,
 )
@@ -49,18 +50,7 @@ if TYPE_CHECKING:
     from sessiontui.core.model import AgendaItem, Session
 
 
-SAVE_AFTER: Final = 0.1
-"""Seconds from a change to handing it to the writer: after its frame, and one save per burst."""
-
-
-def _item_at(session: Session | None, index: int | None) -> AgendaItem | None:
-    """The session's item at this position, or None when there is none."""
-    if session is None or index is None or not 0 <= index < len(session.agenda):
-        return None
-    return session.agenda[index]
-
-
-class PlanEditorScreen(EditingScreen):
+class PlanEditorScreen(SavingSoonScreen):
     """Edit a session's plan: its fields and its items, with times and warnings as you type."""
 
     CSS_PATH = "plan.tcss"
@@ -73,9 +63,6 @@ class PlanEditorScreen(EditingScreen):
         self.history = plan_edit.History()
         self.invalid: dict[str, dict[str, str]] = {}
         """Per form, the fields that do not check (kept as typed, not saved)."""
-        self._status_shown = ""
-        self._save_timer: Timer | None = None
-        """Set while a change waits for `SAVE_AFTER` before it goes to the writer."""
         self._renamed: dict[str, str] = {}
         """Old id to new, for a new item whose id followed its title as it was typed."""
 
@@ -91,7 +78,7 @@ class PlanEditorScreen(EditingScreen):
             yield TabPane("Session (F3)", id="session")
             yield TabPane("People and series (F4)", id="people")
         yield PlanWarnings(id="plan-warnings")
-        yield Static(f"Opening {safe_line(self.path.name)}…", id="plan-status", markup=False)
+        yield PlanStatus(f"Opening {safe_line(self.path.name)}…", id="plan-status")
         yield self.saver
         yield SettledFooter(show_command_palette=False)
 
@@ -101,7 +88,7 @@ class PlanEditorScreen(EditingScreen):
 
     @on(EditingScreen.Failed)
     def _failed(self, message: EditingScreen.Failed) -> None:
-        self.query_one("#plan-status", Static).update(
+        self.query_one(PlanStatus).update(
             user_line(f"Could not open {self.path.name}: " + "; ".join(message.problems))
         )
         hook = getattr(self.app, "session_load_failed", None)
@@ -113,7 +100,7 @@ class PlanEditorScreen(EditingScreen):
         self.session = message.session
         self.saver.after_merge = self._merged
         # A merge must start from this screen's newest version, not one still waiting.
-        self.saver.before_merge = self._hand_to_saver
+        self.saver.before_merge = self.hand_to_saver
         self.saver.open(self.path, message.session)
         self.title = safe_line(message.session.title)
         self._show_plan(cursor=0)
@@ -167,26 +154,7 @@ class PlanEditorScreen(EditingScreen):
         self.invalid.pop("session-form", None)
         self.invalid.pop("people-form", None)
 
-    def _save_soon(self) -> None:
-        """Save the session `SAVE_AFTER` from the first change not saved yet.
-
-        Not at once: the frame showing the key goes out first, and keys typed meanwhile go
-        into the same save. Not reset by later keys either, so typing never holds saves off.
-        """
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_AFTER, self._hand_to_saver, name="save plan")
-
-    def _hand_to_saver(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-            if self.session is not None:
-                self.saver.submit(self.session)
-
-    def on_screen_suspend(self) -> None:
-        self._hand_to_saver()  # another screen goes on top: nothing waits behind it
-
-    def _take_typing(self) -> None:
+    def take_typing(self) -> None:
         """Put what the forms show into the session now: their messages may still be on the way.
 
         Quitting or a signal can come right behind a key whose edit has not reached the screen.
@@ -203,28 +171,13 @@ class PlanEditorScreen(EditingScreen):
             if changes:
                 self.change(session.model_copy(update=changes), from_form=True)
 
-    def save_now(self) -> str | None:
-        """Save what checks; a field that does not check yet counts as not saved (quit asks)."""
-        self._take_typing()
-        self._hand_to_saver()
-        problem = super().save_now()
+    def unsaved_fields(self) -> list[str]:
         fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
-        if problem is None and fields:
-            return f"{', '.join(fields)} in the plan editor do not check yet"
-        return problem
+        return [f"{', '.join(fields)} in the plan editor"] if fields else []
 
     def _show_status(self, note: str | None = None) -> None:
         fields = [name.replace("_", " ") for errors in self.invalid.values() for name in errors]
-        if fields:
-            shown = f"Not saved: fix {', '.join(fields)} (marked ⚠); the rest is saved as you type."
-        else:
-            shown = note or "Saved as you type. Ctrl+z undoes, ctrl+y redoes."
-        if shown == self._status_shown:
-            return  # each update lays the screen out again: not on every key
-        self._status_shown = shown
-        status = self.query_one("#plan-status", Static)
-        status.update(user_line(shown))
-        status.set_class(bool(fields), "-invalid")
+        self.query_one(PlanStatus).show(fields, note)
 
     # ------------------------------------------------------------------ changing
 
@@ -241,7 +194,7 @@ class PlanEditorScreen(EditingScreen):
             return
         self.history.record(self.session, key)
         self.session = session
-        self._save_soon()
+        self.save_soon()
         self._show_plan(cursor)
         self._show_item(force=not from_form)
         self._show_status()
@@ -256,8 +209,8 @@ class PlanEditorScreen(EditingScreen):
             self._show_forms(session)
             self._show_plan()
             # The item form only if the merge changed its item: typing may be on its way.
-            was = _item_at(before, index)
-            self._show_item(force=was is None or _item_at(session, index) != was)
+            was = plan_edit.item_at(before, index)
+            self._show_item(force=was is None or plan_edit.item_at(session, index) != was)
         for conflict in conflicts:
             self.notify(safe_line(conflict), severity="warning", markup=False)
 
@@ -404,7 +357,7 @@ class PlanEditorScreen(EditingScreen):
             self.notify(safe_line(str(error)), severity="warning", markup=False)
             return
         self.session = session
-        self._save_soon()
+        self.save_soon()
         self._show_forms(session)
         self._show_plan()
         self._show_item(force=True)

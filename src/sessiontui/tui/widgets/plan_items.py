@@ -261,3 +261,25 @@ class PlanWarnings(Static):
             text.append("! ", style="bold")
             text.append_text(user_line(message))
         self.update(text)
+
+
+class PlanStatus(Static):
+    """One line: saved as typed, or which fields hold the save back, or what an action did."""
+
+    def __init__(self, text: str, *, id: str | None = None) -> None:
+        super().__init__(text, id=id, markup=False)
+        self._shown = text
+
+    def show(self, invalid: Sequence[str], note: str | None = None) -> None:
+        """Say which fields do not check, else the note, else that edits are saved as typed."""
+        if invalid:
+            shown = (
+                f"Not saved: fix {', '.join(invalid)} (marked ⚠); the rest is saved as you type."
+            )
+        else:
+            shown = note or "Saved as you type. Ctrl+z undoes, ctrl+y redoes."
+        if shown == self._shown:
+            return  # each update lays the screen out again: not on every key
+        self._shown = shown
+        self.update(user_line(shown))
+        self.set_class(bool(invalid), "-invalid")
