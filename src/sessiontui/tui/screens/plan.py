@@ -278,7 +278,8 @@ class PlanEditorScreen(SavingSoonScreen):
     def action_list(self, move: str, by: int) -> None:
         """Move the list's cursor (a line or a page), in key order with Enter."""
         table = self.query_one(PlanItemsTable)
-        table.action_page(by) if move == "page" else table.action_cursor(by)
+        moves = {"page": table.action_page, "jump": table.action_jump}
+        moves.get(move, table.action_cursor)(by)
         self._show_item()  # now, not when the list's message arrives: typing may follow
 
     def action_edit_item(self) -> None:

@@ -81,6 +81,8 @@ PLAN_KEYS: Final[tuple[Binding, ...]] = (
     _key("down", "list('cursor', 1)", "", "", name="list_down", show=False, priority=True),
     _key("pageup", "list('page', -1)", "", "", name="list_page_up", show=False, priority=True),
     _key("pagedown", "list('page', 1)", "", "", name="list_page_down", show=False, priority=True),
+    _key("home", "list('jump', 0)", "", "", name="list_first", show=False, priority=True),
+    _key("end", "list('jump', -1)", "", "", name="list_last", show=False, priority=True),
     _key(
         "tab", "app.focus_next", "Next", "Next field", name="next_field", show=False, priority=True
     ),
