@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sessiontui import __version__
 
@@ -294,13 +294,15 @@ def _check(args: argparse.Namespace) -> int:
         except session_file.SessionFileError as error:
             failed = True
             for problem in error.problems:
-                print(_terminal_safe(problem))
+                _say(problem)
             continue
-        print(f"{path}: ok")
+        _say(f"{path}: ok")
         if loaded.read_only:
-            print(f"{path}: warning: {loaded.read_only}")
+            _say(f"{path}: warning: {loaded.read_only}")
         for issue in schedule.plan_issues(loaded.session):
-            print(f"{path}: warning: {issue.message}")
+            # Titles come from a hand-edited file: an escape sequence, a bidi override or a
+            # newline in one must not reach the terminal or split the line.
+            _say(f"{path}: warning: {issue.message}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -351,7 +353,7 @@ def _write_new(output: Path, session: Session) -> int:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{output}: {error.strerror or error}")
-    print(output)
+    _say(str(output))
     return EXIT_OK
 
 
@@ -403,7 +405,7 @@ def _save_template(args: argparse.Namespace) -> int:
         return _fail(message)
     except OSError as error:
         return _fail_line(f"{templates.user_folder()}: {error.strerror or error}")
-    print(target)
+    _say(str(target))
     return EXIT_OK
 
 
@@ -421,9 +423,7 @@ def _import(args: argparse.Namespace) -> int:
     if imported.problems:
         return _fail("\n".join(problem.where(str(path)) for problem in imported.problems))
     for ignored in imported.ignored:
-        print(
-            _terminal_safe(f"{path}:1: column {ignored!r} is not read; left out"), file=sys.stderr
-        )
+        _say(f"{path}:1: column {ignored!r} is not read; left out", file=sys.stderr)
     title = args.title or " ".join(path.stem.replace("_", " ").replace("-", " ").split())
     title = title if args.title else (title[:1].upper() + title[1:] or "Agenda")
     try:
@@ -588,7 +588,7 @@ def _export(args: argparse.Namespace) -> int:
         atomic.write_text(output, text)
     except OSError as error:
         return _fail_line(error.strerror or str(error))
-    print(output)
+    _say(str(output))
     return EXIT_OK
 
 
@@ -677,6 +677,13 @@ def slugify(title: str) -> str:
     from sessiontui.core.library import slugify as library_slugify
 
     return library_slugify(title)
+
+
+def _say(line: str, *, file: TextIO | None = None) -> None:
+    """Print one line carrying user text or a file name, made terminal-safe by `display`."""
+    from sessiontui.display import safe_line
+
+    print(safe_line(line), file=file)
 
 
 def _fail(message: str) -> int:

@@ -1,0 +1,82 @@
+"""The command line under hostile names, closed pipes, odd targets and no terminal (issue 16).
+
+Each test runs the real `python -m sessiontui` in a subprocess, as a script or a shell would,
+and checks the one line it must print, its exit code, and that no traceback escapes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HOSTILE_TITLE = "Red\x1b[31m alert\u202eevil\nsecond line"
+
+PLAN = """\
+schema_version = 1
+title = "Hardening"
+date = 2024-01-10
+start = 09:00:00
+end = 10:00:00
+
+[[agenda]]
+id = "only"
+title = {title}
+kind = "plenary"
+minutes = {minutes}
+{extra}"""
+
+
+def session_text(title: str = "The only item", minutes: int = 30, extra: str = "") -> str:
+    """A one-item session; `title` is written as a TOML basic string with escapes."""
+    escaped = title.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    # TOML wants \\uXXXX for non-ASCII escapes, which unicode_escape writes as \\xXX too.
+    escaped = escaped.replace("\\x1b", "\\u001b")
+    return PLAN.format(title=f'"{escaped}"', minutes=minutes, extra=extra)
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sessiontui", *map(str, args)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+    )
+
+
+def assert_terminal_safe(output: str) -> None:
+    assert "\x1b" not in output
+    assert "\u202e" not in output
+    assert "Traceback" not in output
+
+
+def test_check_prints_a_hostile_title_in_a_plan_warning_safely(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.toml"
+    # Fixed at 09:10, after a start at 09:00: a warning naming the item by its title.
+    path.write_text(session_text(HOSTILE_TITLE, extra="at = 09:10:00\n"), encoding="utf-8")
+
+    result = run_cli("check", path)
+
+    assert result.returncode == 0, result
+    assert_terminal_safe(result.stdout + result.stderr)
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{path}: ok"
+    # The title's newline did not split the warning: every line is one of this file's.
+    assert len(lines) >= 2
+    assert all(line.startswith(f"{path}: ") for line in lines)
+    assert any("warning" in line and "second line" in line for line in lines)
+
+
+def test_check_prints_a_hostile_file_name_safely(tmp_path: Path) -> None:
+    path = tmp_path / "a\x1b[31mb\u202ec\nd.toml"
+    path.write_text(session_text(), encoding="utf-8")
+
+    result = run_cli("check", path)
+
+    assert result.returncode == 0, result
+    assert_terminal_safe(result.stdout + result.stderr)
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stdout.rstrip("\n").endswith("d.toml: ok")
