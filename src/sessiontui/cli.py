@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,18 +24,42 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+# 128 + SIGPIPE: what a shell reports for a program its pipe's reader left behind, so a
+# script with `set -o pipefail` sees the same status as from `cat` or `grep`.
+EXIT_BROKEN_PIPE = 141
 DEFAULT_FOLDER = Path("sessions")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the arguments and run one subcommand; returns the process exit code."""
+    """Parse the arguments and run one subcommand; returns the process exit code.
+
+    Output into a pipe whose reader has gone (`sessiontui check ... | head -1`) ends quietly
+    with EXIT_BROKEN_PIPE, as the Python docs advise for BrokenPipeError, not a traceback.
+    """
+    try:
+        try:
+            code = _parse_and_run(argv)
+        except SystemExit:
+            # --help or a usage error into a closed pipe: flushed here, not at exit.
+            sys.stdout.flush()
+            raise
+        # Flushed here so a closed pipe shows up while it can still be handled.
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Python would flush stdout again at exit and print the error: point it at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _parse_and_run(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", _open_home)
-    try:
-        code: int = handler(args)
-    except KeyboardInterrupt:
-        return 130
+    code: int = handler(args)
     return code
 
 

@@ -6,9 +6,13 @@ and checks the one line it must print, its exit code, and that no traceback esca
 
 from __future__ import annotations
 
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from sessiontui.cli import EXIT_BROKEN_PIPE
 
 HOSTILE_TITLE = "Red\x1b[31m alert\u202eevil\nsecond line"
 
@@ -80,3 +84,59 @@ def test_check_prints_a_hostile_file_name_safely(tmp_path: Path) -> None:
     assert_terminal_safe(result.stdout + result.stderr)
     assert len(result.stdout.splitlines()) == 1
     assert result.stdout.rstrip("\n").endswith("d.toml: ok")
+
+
+def run_into_a_closed_pipe(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run with stdout a pipe whose reader closed before the command started, as `| head -0`."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "sessiontui", *map(str, args)],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(writer)
+
+
+def test_output_into_a_closed_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
+    files = []
+    for index in range(50):
+        path = tmp_path / f"s{index}.toml"
+        path.write_text(session_text(), encoding="utf-8")
+        files.append(path)
+
+    for args in (["check", *files], ["schema"]):
+        result = run_into_a_closed_pipe(*args)
+        assert result.returncode == EXIT_BROKEN_PIPE, (args, result)
+        assert result.stderr == "", args
+    # argparse itself ignores an OSError writing help; all that matters is no traceback.
+    for args in (["--help"], ["check", "--help"]):
+        assert run_into_a_closed_pipe(*args).stderr == "", args
+
+
+def test_check_piped_into_head_prints_the_first_line_only(tmp_path: Path) -> None:
+    # More than a pipe's 64 KiB of output, so `check` is still writing when head has gone.
+    for index in range(2000):
+        path = tmp_path / f"session-{index:05d}-{'x' * 40}.toml"
+        path.write_text(session_text(), encoding="utf-8")
+    command = shlex.join([sys.executable, "-m", "sessiontui", "check"])
+
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{command} *.toml | head -1"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+
+    assert result.stdout == f"session-00000-{'x' * 40}.toml: ok\n"
+    assert result.stderr == ""
+    assert result.returncode == EXIT_BROKEN_PIPE
