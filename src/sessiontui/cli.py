@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sessiontui import __version__
 
@@ -63,6 +63,18 @@ def _parse_and_run(argv: Sequence[str] | None) -> int:
     return code
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: takes --dir after the subcommand too (`new ... --dir x`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # SUPPRESS: when not given here, the value given before the subcommand (or None)
+        # stays, so `new --from` can still tell that no --dir was given at all.
+        self.add_argument(
+            "--dir", type=Path, default=argparse.SUPPRESS, help="folder of session files"
+        )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sessiontui",
@@ -77,15 +89,20 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder of session files (default: ./sessions)",
     )
-    commands = parser.add_subparsers(title="subcommands", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        title="subcommands", metavar="COMMAND", parser_class=_CommandParser
+    )
 
     check = commands.add_parser(
         "check",
         help="validate session files",
         description="Validate session files: prints 'FILE: ok' or one line per problem. "
-        "Exit 0 when all are valid, 2 when any is not. Plan warnings do not fail.",
+        "A folder means every session (*.toml) in it; with no FILE, the --dir folder "
+        "(default ./sessions). Other files, such as session.schema.json, are skipped with a "
+        "line saying so. Exit 0 when all are valid, 2 when any is not. Plan warnings do not "
+        "fail.",
     )
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("files", nargs="*", type=Path, metavar="FILE|DIR")
     check.set_defaults(handler=_check)
 
     new = commands.add_parser(
@@ -312,8 +329,14 @@ def _check(args: argparse.Namespace) -> int:
     from sessiontui import session_file
     from sessiontui.core import schedule
 
+    targets: list[Path] = args.files or [_folder(args)]
+    checked = 0
     failed = False
-    for path in args.files:
+    for path in _session_files(targets):
+        if isinstance(path, str):
+            _say(path)
+            continue
+        checked += 1
         try:
             loaded = session_file.open_session(path)
         except session_file.SessionFileError as error:
@@ -328,7 +351,31 @@ def _check(args: argparse.Namespace) -> int:
             # Titles come from a hand-edited file: an escape sequence, a bidi override or a
             # newline in one must not reach the terminal or split the line.
             _say(f"{path}: warning: {issue.message}")
-    return EXIT_BAD_INPUT if failed else EXIT_OK
+    # Nothing checked at all (only skipped files, an empty folder) is not a pass.
+    return EXIT_BAD_INPUT if failed or not checked else EXIT_OK
+
+
+def _session_files(targets: Sequence[Path]) -> list[Path | str]:
+    """The session files to check among files and folders, in order; a line for each skipped.
+
+    A folder stands for its *.toml files, as the home screen lists them, so `check sessions`
+    and `check sessions/*` both pass the schema file kept beside the sessions.
+    """
+    found: list[Path | str] = []
+    for target in targets:
+        if target.is_dir():
+            inside = sorted(
+                entry
+                for entry in target.iterdir()
+                if entry.suffix == ".toml" and not entry.name.startswith(".") and entry.is_file()
+            )
+            found.extend(inside or [f"{target}: no session files (*.toml) in this folder"])
+        elif target.suffix != ".toml" and target.is_file():
+            found.append(f"{target}: skipped: not a session file (expected .toml)")
+        else:
+            # Missing, or a .toml that may be anything: open_session says what is wrong.
+            found.append(target)
+    return found
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -140,3 +140,75 @@ def test_check_piped_into_head_prints_the_first_line_only(tmp_path: Path) -> Non
     assert result.stdout == f"session-00000-{'x' * 40}.toml: ok\n"
     assert result.stderr == ""
     assert result.returncode == EXIT_BROKEN_PIPE
+
+
+def test_dir_works_after_the_subcommand_too(tmp_path: Path, example_path: Path) -> None:
+    source_folder = tmp_path / "series"
+    source_folder.mkdir()
+    source = source_folder / "first.toml"
+    source.write_bytes(example_path.read_bytes())
+    elsewhere = tmp_path / "elsewhere"
+
+    after = run_cli("new", "--from", source, "--date", "2031-05-06", "--dir", elsewhere)
+    assert after.returncode == 0, after
+    assert Path(after.stdout.strip()).parent == elsewhere
+
+    # Without --dir anywhere, `new --from` still writes beside its file.
+    beside = run_cli("new", "--from", source, "--date", "2031-06-07")
+    assert beside.returncode == 0, beside
+    assert Path(beside.stdout.strip()).parent == source_folder
+
+    # Given in both places, the one after the subcommand wins, as the nearer one.
+    both = run_cli("--dir", tmp_path / "x", "check", "--dir", elsewhere)
+    assert both.returncode == 0, both
+    assert both.stdout.startswith(str(elsewhere))
+
+
+def test_check_takes_a_folder_or_its_glob_with_the_schema_beside(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    for name in ("a.toml", "b.toml"):
+        (folder / name).write_text(session_text(), encoding="utf-8")
+    (folder / "session.schema.json").write_text("{}", encoding="utf-8")
+    (folder / ".a.toml.tmp").write_text("half", encoding="utf-8")
+
+    in_folder = run_cli("check", folder)
+    globbed = run_cli("check", *sorted(folder.iterdir()))
+    by_dir = run_cli("check", cwd=tmp_path)
+
+    assert in_folder.returncode == 0, in_folder
+    assert in_folder.stdout.splitlines() == [f"{folder / 'a.toml'}: ok", f"{folder / 'b.toml'}: ok"]
+    assert globbed.returncode == 0, globbed
+    assert f"{folder / 'session.schema.json'}: skipped: not a session file" in globbed.stdout
+    assert by_dir.returncode == 0, by_dir
+    assert by_dir.stdout.splitlines() == [
+        f"{Path('sessions') / 'a.toml'}: ok",
+        f"{Path('sessions') / 'b.toml'}: ok",
+    ]
+
+
+def test_check_fails_on_a_bad_session_in_a_folder_and_on_nothing_to_check(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    (folder / "good.toml").write_text(session_text(), encoding="utf-8")
+    (folder / "bad.toml").write_text("schema_version = 1\ntitle = 3\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    schema = tmp_path / "session.schema.json"
+    schema.write_text("{}", encoding="utf-8")
+
+    bad = run_cli("check", folder)
+    assert bad.returncode == 2
+    assert f"{folder / 'good.toml'}: ok" in bad.stdout.splitlines()
+    assert str(folder / "bad.toml") in bad.stdout
+
+    expected = {
+        empty: f"{empty}: no session files (*.toml) in this folder\n",
+        schema: f"{schema}: skipped: not a session file (expected .toml)\n",
+    }
+    for target, line in expected.items():
+        result = run_cli("check", target)
+        assert result.returncode == 2, result
+        assert result.stdout == line
