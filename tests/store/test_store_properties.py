@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from sessiontui import session_file
 from sessiontui.core.model import (
+    EARLIEST_DAY,
+    LATEST_DAY,
     Action,
     AgendaItem,
     Event,
@@ -67,7 +69,13 @@ any_text = st.one_of(st.text(), hostile_text, long_text)
 names = any_text.map(lambda text: (text or "x")[:200])
 slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
 minutes = st.integers(1, 24 * 60)
-utc_times = st.datetimes(timezones=st.just(dt.UTC))
+# The days a session file may name (core.model refuses the rest as out of range).
+days = st.dates(EARLIEST_DAY, LATEST_DAY)
+utc_times = st.datetimes(
+    dt.datetime.combine(EARLIEST_DAY, dt.time()),
+    dt.datetime.combine(LATEST_DAY, dt.time.max),
+    timezones=st.just(dt.UTC),
+)
 zones = sorted(zoneinfo.available_timezones())[:20] or ["UTC"]
 
 
@@ -160,7 +168,7 @@ def sessions(draw: st.DrawFn) -> Session:
         schema_version=1,
         title=draw(names),
         series=draw(st.none() | any_text),
-        date=draw(st.dates()),
+        date=draw(days),
         start=start,
         end=end,
         venue=draw(any_text),
@@ -171,7 +179,7 @@ def sessions(draw: st.DrawFn) -> Session:
         participants=draw(short_lists(participants)),
         ways_of_working=draw(short_lists(st.builds(WayOfWorking, name=names, text=any_text), 2)),
         agenda=agenda,
-        upcoming=draw(short_lists(st.builds(Upcoming, date=st.dates(), title=names), 2)),
+        upcoming=draw(short_lists(st.builds(Upcoming, date=days, title=names), 2)),
         groups=groups,
         notes=notes,
         actions=draw(
@@ -180,7 +188,7 @@ def sessions(draw: st.DrawFn) -> Session:
                     Action,
                     who=names,
                     what=names,
-                    due=st.none() | st.dates(),
+                    due=st.none() | days,
                     status=st.sampled_from(["open", "done", "dropped"]),
                     item=st.none() | st.sampled_from(ids or ["x"]),
                 ),

@@ -39,6 +39,12 @@ SCHEMA_VERSION = 1
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+EARLIEST_DAY = dt.date(1900, 1, 1)
+"""The first day a session file may name; earlier is a typo (0224 for 2024) or a hostile file."""
+LATEST_DAY = dt.date(2999, 12, 31)
+"""The last day a session file may name: far enough from year 9999 that no plan, shift or time
+zone carried out from it can leave the range of Python's datetime."""
+
 if TYPE_CHECKING:
     ItemKind: TypeAlias = str
 else:
@@ -213,6 +219,11 @@ class Upcoming(_Table):
     title: Name
     """What it is about."""
 
+    @field_validator("date")
+    @classmethod
+    def _date_in_range(cls, value: dt.date) -> dt.date:
+        return _in_range(value)
+
 
 class Group(_Table):
     """Who sits together for one pairing or breakout item."""
@@ -299,6 +310,11 @@ class Action(_Table):
     """Whether it is still open, done or dropped; checked back on at the next session."""
     item: str | None = None
     """The `id` of the agenda item where it was made."""
+
+    @field_validator("due")
+    @classmethod
+    def _due_in_range(cls, value: dt.date | None) -> dt.date | None:
+        return None if value is None else _in_range(value)
 
 
 class Event(_Table):
@@ -389,6 +405,11 @@ class Session(_Table):
         if isinstance(value, list):
             return [{"name": v} if isinstance(v, str) else v for v in value]
         return value
+
+    @field_validator("date")
+    @classmethod
+    def _date_in_range(cls, value: dt.date) -> dt.date:
+        return _in_range(value)
 
     @field_validator("timezone")
     @classmethod
@@ -482,7 +503,23 @@ def _with_unknown_keys(
     return ValidationError.from_exception_data(title, errors)
 
 
+def _in_range(value: dt.date, written: str | None = None) -> dt.date:
+    """Refuse a day outside EARLIEST_DAY..LATEST_DAY, so every later time computation is safe.
+
+    Checked here once rather than guarded everywhere: a session on 9999-12-31 passed `check`
+    and then overflowed in whatever converted it to UTC (schedule, minutes, the run screen).
+    """
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(
+            f"{written or value.isoformat()} is out of range: sessiontui reads dates from"
+            f" {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
+        )
+    return value
+
+
 def _as_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError("must be an offset date-time such as 2023-02-16T13:00:00Z")
+    # The day as written, checked before converting: astimezone itself overflows near 9999.
+    _in_range(value.date(), value.isoformat())
     return value.astimezone(dt.UTC)

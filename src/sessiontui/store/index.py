@@ -148,6 +148,10 @@ def summarise_files(
             row = library.summarise(path, parse.load(path).session)
         except SessionFileError as exc:
             row = library.failed(path, exc.problems[0])
+        except (ArithmeticError, ValueError) as exc:
+            # A file that loads but trips a computation (a date-time overflowing) is one
+            # broken row; it must never take the rest of the folder's listing down with it.
+            row = library.failed(path, f"{path}: cannot be summarised: {exc}")
         rows.append(row)
         after = _stat_or_none(path)
         # Remembered only when the file did not change while it was read.
