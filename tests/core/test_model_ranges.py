@@ -57,3 +57,15 @@ def test_date_times_outside_the_range_are_refused_not_overflowed(moment: dt.date
         Event(at=moment, kind="start")
     with pytest.raises(ValidationError, match="is out of range"):
         Note(item="x", edited=moment)
+
+
+def test_two_participants_with_one_name_are_refused() -> None:
+    with pytest.raises(ValidationError, match=r"participants\[1\].name: 'ANN' is already"):
+        Session(
+            schema_version=1,
+            title="Twins",
+            date=dt.date(2024, 1, 10),
+            start=dt.time(9),
+            end=dt.time(10),
+            participants=["Ann", "ANN"],  # type: ignore[list-item]
+        )

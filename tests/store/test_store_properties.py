@@ -176,7 +176,14 @@ def sessions(draw: st.DrawFn) -> Session:
         warn_minutes=draw(st.integers(0, 240)),
         warn_fraction=draw(st.floats(0, 1)),
         facilitators=draw(short_lists(any_text)),
-        participants=draw(short_lists(participants)),
+        # Distinct names: the model refuses two people it could not tell apart.
+        participants=draw(
+            st.lists(
+                participants,
+                max_size=3,
+                unique_by=lambda person: " ".join(person.name.split()).casefold(),
+            )
+        ),
         ways_of_working=draw(short_lists(st.builds(WayOfWorking, name=names, text=any_text), 2)),
         agenda=agenda,
         upcoming=draw(short_lists(st.builds(Upcoming, date=days, title=names), 2)),

@@ -433,6 +433,7 @@ class Session(_Table):
             seen.add(item_id)
         # Items inserted while running are agenda items too: notes and groups may name them.
         _log_references_hold(self.log, seen)
+        _names_are_distinct(self.participants)
         if self.end <= self.start:
             raise ValueError("end: must be after start")
         references: list[tuple[str, Sequence[Group | Note]]] = [
@@ -454,6 +455,23 @@ class Session(_Table):
             if event.new_item is not None and event.new_item.id == item_id:
                 return event.new_item
         raise KeyError(item_id)
+
+
+def _names_are_distinct(participants: Sequence[Participant]) -> None:
+    """Refuse two participants with one name, told apart by neither case nor spacing.
+
+    Groups, `avoid` and notes name people by name, so two Anns would be mixed up by the
+    pairings and the notes; and "Ann" and "ann " are the same person to the room.
+    """
+    first: dict[str, int] = {}
+    for index, participant in enumerate(participants):
+        key = " ".join(participant.name.split()).casefold()
+        if key in first:
+            raise ValueError(
+                f"participants[{index}].name: {participant.name!r} is already the name of"
+                f" participants[{first[key]}]"
+            )
+        first[key] = index
 
 
 def _log_references_hold(log: Sequence[Event], known: set[str]) -> None:
