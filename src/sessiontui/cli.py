@@ -636,8 +636,6 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import os
-
     from sessiontui import session_file
     from sessiontui.minutes import formats
     from sessiontui.store import atomic
@@ -656,12 +654,39 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_OK
     if output.suffix == ".toml" or (output.exists() and os.path.samefile(output, path)):
         return _fail_line(f"{output}: not writing minutes over a session file")
+    refusal = _not_a_place_for_minutes(output)
+    if refusal is not None:
+        return _fail_line(f"{output}: {refusal}")
     try:
         atomic.write_text(output, text)
     except OSError as error:
         return _fail_line(error.strerror or str(error))
     _say(str(output))
     return EXIT_OK
+
+
+def _not_a_place_for_minutes(output: Path) -> str | None:
+    """Why `export -o` must not write at `output`, or None when it may (absent or a plain file).
+
+    The atomic writer renames a new file over the path: through a symlink that would silently
+    turn the link into a file, and a FIFO or a device node is someone else's, not a file to
+    replace. lstat, so the link itself is looked at, not what it points to.
+    """
+    import stat
+
+    try:
+        mode = os.lstat(output).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"cannot write: {error.strerror or error}"
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link; not writing minutes through it"
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a FIFO, socket or device); not writing minutes onto it"
+    return None
 
 
 def _port_number(text: str) -> int:
@@ -708,6 +733,14 @@ def _serve(args: argparse.Namespace) -> int:
 def _open_session(
     path: Path, *, mode: str, item: str | None = None, group: str | None = None
 ) -> int:
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass  # The app (or the check below) reports it as "no such file".
+    except OSError as error:
+        # A symlink loop or a folder without access: why, in the words `check` uses; the
+        # app's own follower would only see that the file cannot be found.
+        return _fail_line(f"{path}: cannot read it: {error.strerror or error}")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # No terminal to show the app in: report a bad file the way `check` does.
         from sessiontui import session_file

@@ -6,6 +6,7 @@ and checks the one line it must print, its exit code, and that no traceback esca
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import subprocess
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 
 from sessiontui.cli import EXIT_BROKEN_PIPE
+
+TERMINAL_HELPER = Path(__file__).resolve().parent.parent / "helpers" / "terminal.py"
 
 HOSTILE_TITLE = "Red\x1b[31m alert\u202eevil\nsecond line"
 
@@ -212,3 +215,68 @@ def test_check_fails_on_a_bad_session_in_a_folder_and_on_nothing_to_check(
         result = run_cli("check", target)
         assert result.returncode == 2, result
         assert result.stdout == line
+
+
+def test_export_refuses_a_symlink_a_fifo_or_a_device_and_writes_nothing(
+    tmp_path: Path, example_path: Path
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    link = tmp_path / "minutes.html"
+    link.symlink_to(victim)
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "nowhere.md")
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    expected = {
+        link: "is a symbolic link; not writing minutes through it",
+        dangling: "is a symbolic link; not writing minutes through it",
+        fifo: "is not a regular file (a FIFO, socket or device); not writing minutes onto it",
+        Path(os.devnull): "is not a regular file (a FIFO, socket or device); "
+        "not writing minutes onto it",
+    }
+    before = sorted(os.listdir(tmp_path))
+
+    for output, reason in expected.items():
+        result = run_cli("export", example_path, "-o", output)
+        assert result.returncode == 2, result
+        assert result.stdout == ""
+        assert result.stderr == f"{output}: {reason}\n"
+
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert link.is_symlink() and dangling.is_symlink() and not (tmp_path / "nowhere.md").exists()
+    assert sorted(os.listdir(tmp_path)) == before
+
+    plain = tmp_path / "minutes.md"
+    written = run_cli("export", example_path, "-o", plain)
+    assert written.returncode == 0, written
+    assert plain.read_text(encoding="utf-8").startswith("#")
+
+
+def test_opening_a_symlink_loop_says_so_with_the_file_name(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.toml"
+    other = tmp_path / "other.toml"
+    loop.symlink_to(other)
+    other.symlink_to(loop)
+
+    for command in ("present", "run", "check", "export"):
+        result = run_cli(command, loop)
+        assert result.returncode == 2, (command, result)
+        output = result.stdout + result.stderr
+        assert output == f"{loop}: cannot read it: Too many levels of symbolic links\n", command
+
+
+def test_present_in_a_terminal_on_a_symlink_loop_says_so_and_exits_2(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("terminal", TERMINAL_HELPER)
+    assert spec is not None and spec.loader is not None
+    terminal = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(terminal)
+    loop = tmp_path / "loop.toml"
+    other = tmp_path / "other.toml"
+    loop.symlink_to(other)
+    other.symlink_to(loop)
+
+    with terminal.Terminal.start(["present", str(loop)], home=tmp_path) as term:
+        assert term.wait() == 2
+        assert "Too many levels of symbolic links" in term.output
+        assert "Traceback" not in term.output
