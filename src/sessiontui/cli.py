@@ -628,6 +628,8 @@ def _notes(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     target: Path = args.target if args.target is not None else _folder(args)
     if target.is_dir():
+        if not _has_terminal():
+            return _needs_a_terminal("sessiontui review")
         from sessiontui.tui.app import make_app
 
         make_app(folder=target, mode="review").run()
@@ -741,14 +743,16 @@ def _open_session(
         # A symlink loop or a folder without access: why, in the words `check` uses; the
         # app's own follower would only see that the file cannot be found.
         return _fail_line(f"{path}: cannot read it: {error.strerror or error}")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        # No terminal to show the app in: report a bad file the way `check` does.
+    if not _has_terminal():
+        # No terminal to show the app in: report a bad file the way `check` does, else why
+        # the app cannot start.
         from sessiontui import session_file
 
         try:
             session_file.open_session(path)
         except session_file.SessionFileError as error:
             return _fail(str(error))
+        return _needs_a_terminal(f"sessiontui {mode}")
     from sessiontui.tui.app import make_app
 
     # The app checks the file itself, after its first frame: checking here first would
@@ -767,10 +771,31 @@ def _open_session(
     return app.return_code or EXIT_OK
 
 
+def _has_terminal() -> bool:
+    """Whether the app can run here: keys from stdin, the screen on stderr, or a web driver.
+
+    Without one (stdin from /dev/null, cron, a script's pipe) Textual reads end-of-file
+    forever at full CPU. textual-serve runs each tab's app on pipes with its own driver,
+    named in TEXTUAL_DRIVER, so that is not refused.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    return all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr))
+
+
+def _needs_a_terminal(command: str) -> int:
+    return _fail_line(
+        f"{command} needs a terminal; start it from one (here its input or output is not "
+        "a terminal), or use `sessiontui serve` for a browser"
+    )
+
+
 def _open_home(args: argparse.Namespace) -> int:
     folder = _folder(args)
     if folder.exists() and not folder.is_dir():
         return _fail(f"{folder}: is not a folder")
+    if not _has_terminal():
+        return _needs_a_terminal("sessiontui")
     from sessiontui.tui.app import make_app
 
     make_app(folder=folder).run()

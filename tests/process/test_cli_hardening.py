@@ -280,3 +280,31 @@ def test_present_in_a_terminal_on_a_symlink_loop_says_so_and_exits_2(tmp_path: P
         assert term.wait() == 2
         assert "Too many levels of symbolic links" in term.output
         assert "Traceback" not in term.output
+
+
+def test_the_app_without_a_terminal_refuses_at_once_with_one_line(
+    tmp_path: Path, example_path: Path
+) -> None:
+    path = tmp_path / "w.toml"
+    path.write_bytes(example_path.read_bytes())
+    before = path.read_bytes()
+    commands: list[tuple[str, list[str | Path]]] = [
+        ("run", ["run", path]),
+        ("present", ["present", path]),
+        ("edit", ["edit", path]),
+        ("notes", ["notes", path]),
+        ("review", ["review", path]),
+        ("review", ["review", tmp_path]),
+        ("", ["--dir", tmp_path]),
+    ]
+
+    for name, args in commands:
+        # stdin from /dev/null, output to pipes: as from cron or a script. The timeout is a
+        # backstop only: a refusal takes no time, the bug was spinning forever.
+        result = run_cli(*args)
+        assert result.returncode == 2, (args, result)
+        assert result.stdout == ""
+        command = f"sessiontui {name}".rstrip()
+        assert result.stderr.startswith(f"{command} needs a terminal; "), args
+        assert len(result.stderr.splitlines()) == 1
+    assert path.read_bytes() == before
