@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from sessiontui.core import item_kinds
 from sessiontui.display import user_line
+from sessiontui.tui.dialogs.fast_focus import fast_focus_keys
 
 MAX_MINUTES: Final = 24 * 60
 """The longest item the file format takes."""
@@ -61,6 +62,7 @@ class InsertItemScreen(ModalScreen[NewItem | None]):
     CSS_PATH = "agenda_change.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="insert.cancel"),
+        *fast_focus_keys("insert"),
     ]
 
     def __init__(self, places: Sequence[tuple[str, str | None]], default: str | None) -> None:
@@ -96,7 +98,8 @@ class InsertItemScreen(ModalScreen[NewItem | None]):
             yield _hint(("Enter", "add it"), ("Tab", "next field"), ("Esc", "cancel"))
 
     def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
+        # set_focus, not focus(): now, so the first keys typed land in the title.
+        self.set_focus(self.query_one("#title", Input))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontui.display import safe_line, user_line, user_text
+from sessiontui.tui.dialogs.fast_focus import fast_focus_keys
 
 if TYPE_CHECKING:
     from sessiontui.core.model import Session
@@ -37,6 +38,16 @@ UPCOMING = "upcoming:"
 
 TEMPLATE = "template:"
 """Option ids of the templates: this and the template's name."""
+
+_LIST_MOVES = {
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "home": "first",
+    "end": "last",
+}
+"""The choices list's keys and its actions, bound again as priority keys (see BINDINGS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +147,17 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="template_picker.cancel"),
+        # Priority, like Tab: the choice and the focus move before the keys typed right
+        # after Enter are handed out, so "Enter, 2026-12-10" fills the date, not the list.
+        Binding("enter", "advance", show=False, priority=True, id="template_picker.advance"),
+        # The list's own moves too, or a priority Enter would overtake the arrows before it.
+        *(
+            Binding(
+                key, f"choices('{move}')", show=False, priority=True, id=f"template_picker.{move}"
+            )
+            for key, move in _LIST_MOVES.items()
+        ),
+        *fast_focus_keys("template_picker"),
     ]
 
     def __init__(
@@ -191,7 +213,7 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
     def on_mount(self) -> None:
         choices = self.query_one(OptionList)
         choices.highlighted = 0
-        choices.focus()
+        self.set_focus(choices)
         if self.broken:
             names = ", ".join(info.name for info in self.broken)
             self.notify(
@@ -219,10 +241,38 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
     def _template(self, name: str) -> TemplateInfo:
         return next(info for info in self.listing if info.name == name)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.focused
+        if action == "advance":
+            # Only in the list and the date: in the title, Enter is the field's own (create).
+            return focused is not None and focused.id in ("choices", "date")
+        if action == "choices":
+            # In a field, the arrows, Home and End are the field's own.
+            return focused is not None and focused.id == "choices"
+        return super().check_action(action, parameters)
+
+    def action_advance(self) -> None:
+        """Enter at once: choose the highlighted entry in the list, or go from date to title."""
+        focused = self.focused
+        if focused is not None and focused.id == "date":
+            self.set_focus(self.query_one("#title", Input))
+            return
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is not None:
+            self._choose(choices.get_option_at_index(choices.highlighted).id or "")
+
+    def action_choices(self, move: str) -> None:
+        """Move the highlight in the list at once, so an Enter typed right after sees it."""
+        if move in _LIST_MOVES.values():
+            getattr(self.query_one("#choices", OptionList), f"action_{move}")()
+
     @on(OptionList.OptionSelected)
     def _chosen_option(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        option_id = event.option_id or ""
+        self._choose(event.option_id or "")
+
+    def _choose(self, option_id: str) -> None:
+        """Create an upcoming entry now, or show the fields for a copy or a template."""
         if option_id.startswith(UPCOMING) and self.source is not None:
             entry = self.source.upcoming[int(option_id.removeprefix(UPCOMING))]
             self.dismiss(NewSessionChoice("upcoming", entry.date, entry.title))
@@ -243,7 +293,8 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
         self.query_one("#starting", Static).update(starting)
         self.query_one("#title", Input).value = title
         self.add_class("-fields")
-        self.query_one("#date", Input).focus()
+        # set_focus, not focus(): now, so the keys typed next land in the date.
+        self.set_focus(self.query_one("#date", Input))
 
     @on(Input.Changed, "#date")
     def _date_changed(self, event: Input.Changed) -> None:
@@ -266,7 +317,8 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "date":
-            self.query_one("#title", Input).focus()
+            # Reached only if Enter came by another way than the priority key.
+            self.set_focus(self.query_one("#title", Input))
             return
         text = self.query_one("#date", Input).value.strip()
         title = self.query_one("#title", Input).value.strip()
@@ -291,6 +343,6 @@ class TemplatePicker(ModalScreen[NewSessionChoice | None]):
             self.remove_class("-fields")
             self._chosen = None
             self.query_one("#problem", Static).update("")
-            self.query_one(OptionList).focus()
+            self.set_focus(self.query_one(OptionList))
             return
         self.dismiss(None)
