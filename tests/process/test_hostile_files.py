@@ -6,6 +6,7 @@ print for it ({file} stands for its path), so a new case is a new file, nothing 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,21 @@ def test_a_real_process_checking_them_all_prints_no_traceback() -> None:
     assert result.stdout.splitlines() == [expected_line(path) for path in FILES]
     assert "Traceback" not in result.stderr
     assert "Error" not in result.stderr
+
+
+def test_groups_on_a_read_only_file_exits_2_with_one_line_and_leaves_it(
+    tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "locked.toml"
+    shutil.copy(example_path, path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+
+    assert main(["groups", str(path), "empathy-breakout"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"{path}: the file is read-only (no write permission); not saving it; no groups drawn\n"
+    )
+    assert path.read_bytes() == before

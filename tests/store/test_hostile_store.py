@@ -1,11 +1,18 @@
-"""The store under hostile files: a broken one is listed, never hides the rest of the folder."""
+"""The store under hostile files: a broken one is listed, a read-only one is never replaced."""
 
 from __future__ import annotations
 
 import shutil
+import stat
 from pathlib import Path
 
-from sessiontui.store import index
+import pytest
+
+from sessiontui import session_file
+from sessiontui.core.model import Session
+from sessiontui.session_file.writer import SessionWriter, SyncedSession
+from sessiontui.store import atomic, index
+from sessiontui.store.errors import SessionFileError
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile"
 
@@ -26,3 +33,69 @@ def test_a_file_with_an_overflowing_date_is_one_broken_row(
         rows["overflow.toml"].error
     )
     assert "date: 9999-12-31 is out of range" in str(rows["pago.toml"].error)
+
+
+def read_only_copy(example_path: Path, folder: Path) -> Path:
+    path = folder / "locked.toml"
+    shutil.copy(example_path, path)
+    path.chmod(0o444)
+    return path
+
+
+def test_a_read_only_file_is_never_replaced_by_a_save(tmp_path: Path, example_path: Path) -> None:
+    path = read_only_copy(example_path, tmp_path)
+    before = path.read_bytes()
+    session = session_file.open_session(path).session
+    changed = session.model_copy(update={"title": "Changed"})
+
+    with pytest.raises(SessionFileError) as raised:
+        atomic.save(path, changed)
+
+    assert str(raised.value) == (
+        f"{path}: the file is read-only (no write permission); not saving it"
+    )
+    assert path.read_bytes() == before
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_update_refuses_a_read_only_file_before_running_the_change(
+    tmp_path: Path, example_path: Path
+) -> None:
+    path = read_only_copy(example_path, tmp_path)
+    before = path.read_bytes()
+    ran: list[Session] = []
+
+    def change(session: Session) -> Session:
+        ran.append(session)
+        return session.model_copy(update={"title": "Changed"})
+
+    with pytest.raises(session_file.ReadOnlyFileError, match="is read-only"):
+        session_file.update(path, change)
+
+    assert ran == []
+    assert path.read_bytes() == before
+
+
+def test_a_live_writer_keeps_its_version_and_says_why(tmp_path: Path, example_path: Path) -> None:
+    path = read_only_copy(example_path, tmp_path)
+    before = path.read_bytes()
+    writer = SessionWriter(path)
+    sync = SyncedSession(writer.adopt(session_file.open_session(path).session))
+    sync.change(sync.session.model_copy(update={"title": "Changed"}))
+    sync.submit(writer)
+
+    with pytest.raises(session_file.ReadOnlyFileError):
+        writer.write_pending()
+
+    assert writer.pending
+    assert writer.last_error == (
+        f"{path}: the file is read-only (no write permission); not saving it"
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_writable_file_still_saves(tmp_path: Path, example_path: Path) -> None:
+    path = tmp_path / "open.toml"
+    shutil.copy(example_path, path)
+    session_file.update(path, lambda session: session.model_copy(update={"title": "Changed"}))
+    assert session_file.open_session(path).session.title == "Changed"

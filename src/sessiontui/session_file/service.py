@@ -65,7 +65,7 @@ class BrokenFileError(SessionFileError):
 
 
 class ReadOnlyFileError(SessionFileError):
-    """The file comes from a newer sessiontui: writing it here would lose what it holds."""
+    """The file must not be written: it comes from a newer sessiontui, or its permissions say so."""
 
 
 def open_session(path: str | Path) -> Opened:
@@ -107,6 +107,10 @@ def update(
         current = _current(path, known, if_missing)
         if current.read_only is not None:
             raise ReadOnlyFileError(current.read_only)
+        refused = atomic.write_refused(path)
+        if refused is not None:
+            # Before the change runs, so a command reports the refusal, not its own work.
+            raise ReadOnlyFileError(refused)
         changed = change(current.session)
         if changed is current.session and current.identity is not None:
             return current

@@ -64,6 +64,9 @@ def save(path: str | Path, session: Session) -> None:
     try:
         with lock.acquire(timeout=LOCK_TIMEOUT):
             _remove_stale_temporaries(target)
+            refused = write_refused(target, name)
+            if refused is not None:
+                raise SessionFileError(refused)
             version = _version_on_disk(target, name)
             if version is not None and version > current:
                 raise SessionFileError(_newer(name, version, "not overwriting it"))
@@ -82,6 +85,24 @@ def save(path: str | Path, session: Session) -> None:
             raise OSError(f"{name}: cannot save: {exc}") from exc
         raise OSError(exc.errno, f"{name}: cannot save: {exc.strerror or exc}") from exc
     _write_schema_beside(target.parent)
+
+
+def write_refused(path: str | Path, name: str | None = None) -> str | None:
+    """Why the file must not be replaced (its permissions say read-only), or None.
+
+    A save renames a new file over the old one, which the folder's permissions allow even
+    when the file's own forbid writing, so a 0444 file was silently replaced; it is asked
+    here instead. No write bit at all counts too, as root may write anything but a file
+    someone made read-only is meant to stay as it is. A missing file is not refused.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if os.access(path, os.W_OK) and stat.S_IMODE(mode) & 0o222:
+        return None
+    shown = os.fspath(path) if name is None else name
+    return f"{shown}: the file is read-only (no write permission); not saving it"
 
 
 def create(path: str | Path, session: Session) -> None:
