@@ -66,13 +66,21 @@ def _parse_and_run(argv: Sequence[str] | None) -> int:
 class _CommandParser(argparse.ArgumentParser):
     """A subcommand's parser: takes --dir after the subcommand too (`new ... --dir x`)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, examples: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.examples = tuple(examples)
         # SUPPRESS: when not given here, the value given before the subcommand (or None)
         # stays, so `new --from` can still tell that no --dir was given at all.
         self.add_argument(
             "--dir", type=Path, default=argparse.SUPPRESS, help="folder of session files"
         )
+
+    def format_help(self) -> str:
+        """The help, then the examples as typed: an epilog would be re-wrapped into one line."""
+        text = super().format_help()
+        if not self.examples:
+            return text
+        return text + "\nexamples:\n" + "".join(f"  {example}\n" for example in self.examples)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -95,6 +103,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
+        examples=[
+            "sessiontui check sessions/2024-03-01-retro.toml",
+            "sessiontui check sessions",
+            "sessiontui check sessions/*",
+        ],
         help="validate session files",
         description="Validate session files: prints 'FILE: ok' or one line per problem. "
         "A folder means every session (*.toml) in it; with no FILE, the --dir folder "
@@ -107,6 +120,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser(
         "new",
+        examples=[
+            'sessiontui new --template retro --title "Team retro" --date 2024-03-01',
+            "sessiontui new --from sessions/2024-03-01-retro.toml",
+            "sessiontui new --from FILE --date 2024-04-05 -o sessions/april.toml",
+        ],
         help="start a new session from a template or an earlier session",
         description="Write a new session from a template (see `sessiontui templates`) or "
         "from the plan of an earlier session FILE; groups, notes, commitments and the run log "
@@ -130,6 +148,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     templates = commands.add_parser(
         "templates",
+        examples=[
+            "sessiontui templates",
+            "sessiontui templates save sessions/2024-03-01-retro.toml --name our-retro",
+        ],
         help="list the session templates, or save a session as your own",
         description="List the templates `new --template` and the home screen's `n` start "
         "from: the built-in ones and your own, with title, length and what each is.",
@@ -138,6 +160,9 @@ def _build_parser() -> argparse.ArgumentParser:
     template_commands = templates.add_subparsers(title="subcommands", metavar="COMMAND")
     save_template = template_commands.add_parser(
         "save",
+        examples=[
+            "sessiontui templates save sessions/2024-03-01-retro.toml --name our-retro",
+        ],
         help="save a session's plan as your own template",
         description="Save the plan of FILE as your own template NAME, in your user data "
         "folder: its agenda, prompts, ways of working and times, without its run log, "
@@ -158,6 +183,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     import_agenda = commands.add_parser(
         "import",
+        examples=[
+            'sessiontui import agenda.csv --title "Away day" --date 2024-05-02 --start 13:30',
+            "sessiontui import plan.xlsx -o sessions/plan.toml",
+        ],
         help="make a session from an agenda kept in a spreadsheet (.csv or .xlsx)",
         description="Write a new session whose agenda is the rows of AGENDA, a .csv file or "
         "the first sheet of an .xlsx workbook. The first row names the columns: title and "
@@ -186,6 +215,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser(
         "schema",
+        examples=[
+            "sessiontui schema > sessions/session.schema.json",
+        ],
         help="print the JSON Schema of session files",
         description="Print the JSON Schema generated from the session models. Editors "
         "such as taplo or Even Better TOML use it through the '#:schema' line.",
@@ -194,6 +226,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     groups = commands.add_parser(
         "groups",
+        examples=[
+            "sessiontui groups sessions/2024-03-01-retro.toml coffee-trial --size 3",
+            "sessiontui groups FILE ITEM --seed 42",
+        ],
         help="draw the groups for a pairing or breakout item",
         description="Draw random groups of the people present (not marked absent) for one "
         "pairing or breakout item of FILE, print them and save them into FILE in place of "
@@ -217,6 +253,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
+        examples=[
+            "sessiontui run sessions/2024-03-01-retro.toml",
+        ],
         help="open a session in the app",
         description="Open one session file in the app.",
     )
@@ -225,6 +264,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     edit = commands.add_parser(
         "edit",
+        examples=[
+            "sessiontui edit sessions/2024-03-01-retro.toml",
+        ],
         help="plan a session in the app: its fields and agenda",
         description="Open one session file in the plan editor: title, date, times, "
         "participants, ways of working and the agenda, saved as you go.",
@@ -234,6 +276,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     notes = commands.add_parser(
         "notes",
+        examples=[
+            "sessiontui notes FILE",
+            'sessiontui notes FILE --item coffee-trial --group "Group 2"',
+        ],
         help="take notes for a breakout group",
         description="The note-taker's view of one session file: a group picker, the room's "
         "current item and its time left, and the notes pane shaped by the item's template. "
@@ -246,6 +292,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
+        examples=[
+            "sessiontui serve FILE",
+            "sessiontui serve FILE --view notes --port 8080",
+        ],
         help="serve the present or notes view to web browsers",
         description="Serve one session's present or notes view through textual-serve: each "
         "browser tab runs its own view of FILE. Listens on 127.0.0.1 unless --host is given. "
@@ -266,6 +316,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser(
         "review",
+        examples=[
+            "sessiontui review sessions/2024-03-01-retro.toml",
+            "sessiontui review --dir sessions",
+        ],
         help="review a past session: timing, notes, commitments",
         description="A read-only review of one session file: planned against actual "
         "timing, the log, the notes of every breakout by template, the commitments and "
@@ -277,6 +331,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
+        examples=[
+            "sessiontui export FILE > minutes.md",
+            "sessiontui export FILE -o minutes.html",
+        ],
         help="write a session's minutes as Markdown or HTML",
         description="Write minutes a facilitator can send as they are: the header, the "
         "agenda planned against actual, the notes of every breakout in their template "
@@ -294,6 +352,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     present = commands.add_parser(
         "present",
+        examples=[
+            "sessiontui present sessions/2024-03-01-retro.toml",
+        ],
         help="the shared screen for the room, following a session live",
         description="A read-only view of one session file for a projector or a shared "
         "screen: the current item, its countdown, prompts, ways of working and the "

@@ -6,6 +6,7 @@ and checks the one line it must print, its exit code, and that no traceback esca
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import os
 import shlex
@@ -13,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sessiontui.cli import EXIT_BROKEN_PIPE
+from sessiontui.cli import EXIT_BROKEN_PIPE, _build_parser
 
 TERMINAL_HELPER = Path(__file__).resolve().parent.parent / "helpers" / "terminal.py"
 
@@ -308,3 +309,19 @@ def test_the_app_without_a_terminal_refuses_at_once_with_one_line(
         assert result.stderr.startswith(f"{command} needs a terminal; "), args
         assert len(result.stderr.splitlines()) == 1
     assert path.read_bytes() == before
+
+
+def test_every_subcommand_help_ends_with_examples_of_itself() -> None:
+    parsers = [_build_parser()]
+    seen: list[str] = []
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command in action.choices.values():
+                    parsers.append(command)
+                    seen.append(command.prog)
+                    examples = command.format_help().split("\nexamples:\n", 1)[1].splitlines()
+                    assert examples, command.prog
+                    assert all(f"{line} ".startswith(f"  {command.prog} ") for line in examples)
+    assert "sessiontui templates save" in seen and "sessiontui present" in seen
