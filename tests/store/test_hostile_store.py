@@ -1,7 +1,8 @@
-"""The store under hostile files: a broken one is listed, a read-only one is never replaced."""
+"""The store under hostile files, and the files it writes: every list of tables as [[tables]]."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import stat
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sessiontui import session_file
-from sessiontui.core.model import Session
+from sessiontui.core.model import Action, Event, Group, Note, Participant, Session, Upcoming
 from sessiontui.session_file.writer import SessionWriter, SyncedSession
 from sessiontui.store import atomic, index
 from sessiontui.store.errors import SessionFileError
@@ -99,3 +100,33 @@ def test_a_writable_file_still_saves(tmp_path: Path, example_path: Path) -> None
     shutil.copy(example_path, path)
     session_file.update(path, lambda session: session.model_copy(update={"title": "Changed"}))
     assert session_file.open_session(path).session.title == "Changed"
+
+
+def test_every_list_of_tables_is_written_as_table_headers(example_path: Path) -> None:
+    session = session_file.open_session(example_path).session
+    at = dt.datetime(2023, 2, 16, 13, tzinfo=dt.UTC)
+    short = session.model_copy(
+        update={
+            "participants": [Participant(name="Ann", org="A"), Participant(name="Bo", absent=True)],
+            "upcoming": [Upcoming(date=dt.date(2023, 3, 1), title="Next")],
+            "groups": [Group(item="empathy-breakout", name="G", members=["Ann"])],
+            "notes": [Note(item="welcome")],
+            "actions": [Action(who="Ann", what="do")],
+            "log": [
+                Event(at=at, kind="start"),
+                Event(at=at, kind="extend", minutes=5),
+                Event(at=at, kind="replan", plan={"welcome": 5}),
+            ],
+        }
+    )
+
+    text = session_file.dumps(short)
+
+    for table in ("participants", "upcoming", "groups", "notes", "actions", "log"):
+        assert f"\n{table} = [" not in text
+    assert text.count("\n[[log]]\n") == 3
+    assert '\n[[log]]\nat = 2023-02-16T13:00:00Z\nkind = "start"\n' in text
+    assert text.count("\n[[participants]]\n") == 2
+    assert "sessiontui_" not in text
+    assert session_file.parse(text) == short
+    assert session_file.dumps(session_file.parse(text)) == text

@@ -163,12 +163,24 @@ def _to_toml(data: dict[str, Any]) -> str:
             return f"{marker}{len(swapped) - 1}__"
         return value
 
-    body = tomli_w.dumps(swap(data))
+    # tomli_w writes a list of short tables inline (`log = [{ at = ..., kind = "next" }, ...]`),
+    # one line for a whole run log: unreadable and undiffable. A long placeholder first key
+    # makes no row short enough, so each is a [[table]]; the placeholder line is dropped.
+    row_key = f"{marker}row"
+    swapped_data = {
+        key: [{row_key: "_" * 100, **row} for row in value] if _is_table_list(value) else value
+        for key, value in swap(data).items()
+    }
+    body = re.sub(f'(?m)^{re.escape(row_key)} = "_+"\n', "", tomli_w.dumps(swapped_data))
     if not swapped:
         return body
     return re.sub(
         f'"{re.escape(marker)}(\\d+)_+"', lambda match: swapped[int(match.group(1))], body
     )
+
+
+def _is_table_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(row, dict) for row in value)
 
 
 def _literal_block_ok(text: str) -> bool:
