@@ -10,7 +10,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -451,21 +451,21 @@ def _new(args: argparse.Namespace) -> int:
         except templates.UnknownTemplateError as error:
             return _fail_line(f"sessiontui new: {error}")
         except session_file.SessionFileError as error:
-            return _fail(str(error))
+            return _fail_each(error.problems)
         try:
             session = library.from_template(template, args.date, args.title, today=today)
         except ValueError as error:
-            return _fail(f"sessiontui new: {error}")
+            return _fail_line(f"sessiontui new: {error}")
         folder = _folder(args)
     else:
         try:
             source = session_file.open_session(args.source).session
         except session_file.SessionFileError as error:
-            return _fail(str(error))
+            return _fail_each(error.problems)
         try:
             session = library.next_session(source, args.date, args.title, today=today)
         except ValueError as error:
-            return _fail(f"sessiontui new: {error}")
+            return _fail_line(f"sessiontui new: {error}")
         # Beside the earlier session, where its series lives, unless told where.
         folder = args.source.parent if args.dir is None else args.dir
     output = args.output or folder / library.file_name(session.date, session.title)
@@ -477,15 +477,15 @@ def _write_new(output: Path, session: Session) -> int:
     from sessiontui import session_file
 
     if output.exists() or output.is_symlink():
-        return _fail(f"{output}: already exists; not overwriting it (choose another -o)")
+        return _fail_line(f"{output}: already exists; not overwriting it (choose another -o)")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         # create, not save: a file that appeared since the check above is never replaced.
         session_file.create(output, session)
     except session_file.SessionFileError as error:
-        return _fail(str(error))
+        return _fail_each(error.problems)
     except OSError as error:
-        return _fail(f"{output}: {error.strerror or error}")
+        return _fail_line(f"{output}: {error.strerror or error}")
     _say(str(output))
     return EXIT_OK
 
@@ -525,17 +525,17 @@ def _save_template(args: argparse.Namespace) -> int:
     try:
         session = session_file.open_session(args.file).session
     except session_file.SessionFileError as error:
-        return _fail(str(error))
+        return _fail_each(error.problems)
     plan = library.plan_only(session, keep_participants=args.keep_participants)
     try:
         target = templates.save_user_template(args.name, plan, replace=args.replace)
     except ValueError as error:
         return _fail_line(f"sessiontui templates save: {error}")
     except session_file.SessionFileError as error:
-        message = str(error)
-        if "already exists" in message:
-            message += " (add --replace to replace it)"
-        return _fail(message)
+        problems = error.problems
+        if "already exists" in problems[-1]:
+            problems = [*problems[:-1], f"{problems[-1]} (add --replace to replace it)"]
+        return _fail_each(problems)
     except OSError as error:
         return _fail_line(f"{templates.user_folder()}: {error.strerror or error}")
     _say(str(target))
@@ -551,10 +551,10 @@ def _import(args: argparse.Namespace) -> int:
     try:
         rows = read_rows(path)
     except session_file.SessionFileError as error:
-        return _fail(str(error))
+        return _fail_each(error.problems)
     imported = agenda_import.agenda_from_rows(rows)
     if imported.problems:
-        return _fail("\n".join(problem.where(str(path)) for problem in imported.problems))
+        return _fail_each(problem.where(str(path)) for problem in imported.problems)
     for ignored in imported.ignored:
         _say(f"{path}:1: column {ignored!r} is not read; left out", file=sys.stderr)
     title = args.title or " ".join(path.stem.replace("_", " ").replace("-", " ").split())
@@ -679,7 +679,7 @@ def _notes(args: argparse.Namespace) -> int:
         try:
             session = session_file.open_session(path).session
         except session_file.SessionFileError as error:
-            return _fail(str(error))
+            return _fail_each(error.problems)
         ids = [item.id for item in session.agenda]
         if args.item not in ids:
             return _fail_line(f"{path}: no agenda item has id {args.item!r}: {', '.join(ids)}")
@@ -708,7 +708,7 @@ def _export(args: argparse.Namespace) -> int:
         session = session_file.open_session(path).session
     except session_file.SessionFileError as error:
         # The same lines `check` prints for this file.
-        return _fail(str(error))
+        return _fail_each(error.problems)
     output: Path | None = args.output
     fmt: str = args.format or ("html" if output and output.suffix in (".html", ".htm") else "md")
     text = formats.render(session, fmt)
@@ -812,7 +812,7 @@ def _open_session(
         try:
             session_file.open_session(path)
         except session_file.SessionFileError as error:
-            return _fail(str(error))
+            return _fail_each(error.problems)
         return _needs_a_terminal(f"sessiontui {mode}")
     from sessiontui.tui.app import make_app
 
@@ -828,7 +828,7 @@ def _open_session(
     )
     app.run()
     if app.load_problems:
-        return _fail("\n".join(app.load_problems))
+        return _fail_each(app.load_problems)
     return app.return_code or EXIT_OK
 
 
@@ -854,7 +854,7 @@ def _needs_a_terminal(command: str) -> int:
 def _open_home(args: argparse.Namespace) -> int:
     folder = _folder(args)
     if folder.exists() and not folder.is_dir():
-        return _fail(f"{folder}: is not a folder")
+        return _fail_line(f"{folder}: is not a folder")
     if not _has_terminal():
         return _needs_a_terminal("sessiontui")
     from sessiontui.tui.app import make_app
@@ -875,6 +875,13 @@ def _say(line: str, *, file: TextIO | None = None) -> None:
     from sessiontui.display import safe_line
 
     print(safe_line(line), file=file)
+
+
+def _fail_each(problems: Iterable[str]) -> int:
+    """Print each problem as one terminal-safe line on stderr (a file name may hold a newline)."""
+    for problem in problems:
+        _say(problem, file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _fail(message: str) -> int:

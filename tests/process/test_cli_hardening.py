@@ -325,3 +325,21 @@ def test_every_subcommand_help_ends_with_examples_of_itself() -> None:
                     assert examples, command.prog
                     assert all(f"{line} ".startswith(f"  {command.prog} ") for line in examples)
     assert "sessiontui templates save" in seen and "sessiontui present" in seen
+
+
+def test_a_file_name_with_a_newline_stays_on_its_one_error_line(tmp_path: Path) -> None:
+    broken = tmp_path / "two\nlines\x1b[2J.toml"
+    broken.write_text('schema_version = 1\ntitle = "unterminated\n', encoding="utf-8")
+    missing = tmp_path / "gone\n\u202e.toml"
+
+    for args in (
+        ["export", broken],
+        ["export", missing],
+        ["run", broken],
+        ["groups", broken, "x"],
+        ["new", "--from", missing],
+    ):
+        result = run_cli(*args)
+        assert result.returncode == 2, (args, result)
+        assert_terminal_safe(result.stdout + result.stderr)
+        assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
