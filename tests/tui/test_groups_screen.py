@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import SelectionList, Static
+from textual.widgets import Select, SelectionList, Static
 
 from pilot_helpers import START, FakeClock, settle
 from sessiontui import session_file
 from sessiontui.core import grouping
-from sessiontui.core.model import Group, Participant, Session
+from sessiontui.core.model import AgendaItem, Event, Group, Participant, Session
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.dialogs.confirm import ConfirmScreen
@@ -329,3 +329,59 @@ async def test_a_broken_file_is_said_on_screen(tmp_path: Path) -> None:
         assert "broken.toml" in str(problem.render())
         await pilot.press("d", "m")  # nothing loaded: nothing to do, nothing breaks
         await settle(pilot)
+
+
+QUICK = "quick-pairs"
+
+
+def with_inserted_pairing(path: Path) -> None:
+    """Log an insert of a pairing item before the start, so it comes first, then the start."""
+    new_item = AgendaItem(id=QUICK, title="Quick pairs", kind="pairing", minutes=10)
+    edit(
+        path,
+        log=[
+            Event(at=START - dt.timedelta(minutes=1), kind="insert", new_item=new_item),
+            Event(at=START, kind="start"),
+        ],
+    )
+
+
+async def test_an_item_inserted_live_is_offered_and_drawn_for(workshop: Path) -> None:
+    with_inserted_pairing(workshop)
+    async with groups_app(workshop, item=QUICK) as (_, pilot, screen):
+        picker: Select[str] = screen.query_one("#item", Select)
+        assert picker.value == QUICK
+        offered = {value: str(prompt) for prompt, value in picker._options}
+        assert offered[QUICK] == "Quick pairs"
+        # In running order: the inserted item first, as it was put before the start.
+        assert [value for value in offered if isinstance(value, str)][:2] == [QUICK, ITEM]
+        assert "No groups drawn yet" in shown(screen, "#groups")
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Group 1: " in shown(screen, "#groups")
+    drawn = saved_groups(workshop, QUICK)
+    session = session_file.load(workshop).session
+    assert sorted(name for group in drawn for name in group.members) == sorted(
+        grouping.present_names(session)
+    )
+    assert saved_groups(workshop) == []  # the planned pairing item kept no groups
+
+
+async def test_g_on_the_run_screen_opens_the_groups_of_an_inserted_item_being_run(
+    workshop: Path,
+) -> None:
+    with_inserted_pairing(workshop)
+    app = make_app(
+        session_path=workshop, folder=workshop.parent, clock=FakeClock(START), config=UserConfig()
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GroupsScreen)
+        assert screen.item_id == QUICK
+        assert screen.query_one("#item", Select).value == QUICK
+        await pilot.press("d")
+        await settle(pilot)
+    assert len(saved_groups(workshop, QUICK)) == 6

@@ -15,6 +15,7 @@ from collections.abc import Set as AbstractSet
 from itertools import combinations
 
 from sessiontui.core import item_kinds
+from sessiontui.core.live_agenda import live_agenda
 from sessiontui.core.model import AgendaItem, Group, Participant, Session
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "group_pairs",
     "group_sizes",
     "grouped_item",
+    "grouped_items",
     "groups_for",
     "move_member",
     "past_pairs",
@@ -68,12 +70,20 @@ class _SearchTooLong(Exception):
 # ---------------------------------------------------------------------------- reading a session
 
 
+def grouped_items(session: Session) -> list[AgendaItem]:
+    """The pairing and breakout items being run, in running order, inserted ones included.
+
+    From the live agenda, not the plan, so an item added during the run can have groups too.
+    """
+    return [live.item for live in live_agenda(session) if live.item.kind in GROUPED_KINDS]
+
+
 def grouped_item(session: Session, item_id: str) -> AgendaItem:
     """The pairing or breakout item with this id; raises GroupingError naming the valid ids."""
     try:
         item = session.item(item_id)
     except KeyError:
-        valid = [item.id for item in session.agenda if item.kind in GROUPED_KINDS]
+        valid = [item.id for item in grouped_items(session)]
         choice = f"choose one of: {', '.join(valid)}" if valid else "this session has none"
         raise GroupingError(f"no {_GROUPED_WORDS} item has id {item_id!r}; {choice}") from None
     if item.kind not in GROUPED_KINDS:

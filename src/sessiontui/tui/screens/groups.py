@@ -113,7 +113,8 @@ class GroupsScreen(EditingScreen):
         self.session = session
         self.saver.open(self.path, session)
         self.sub_title = safe_line(session.title)
-        ids = [item.id for item in session.agenda if item.kind in grouping.GROUPED_KINDS]
+        # The live agenda: an item inserted during the run has groups too.
+        ids = [item.id for item in grouping.grouped_items(session)]
         if self.item_id not in ids:
             self.item_id = ids[0] if ids else None
         if not ids:
@@ -142,7 +143,7 @@ class GroupsScreen(EditingScreen):
         session = self.session
         if session is None:
             return
-        items = [item for item in session.agenda if item.kind in grouping.GROUPED_KINDS]
+        items = grouping.grouped_items(session)
         key = ([(item.id, item.title) for item in items], self.item_id)
         if key == self._items_shown:
             return
