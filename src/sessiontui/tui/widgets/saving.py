@@ -43,7 +43,7 @@ the wait). A hundredth of a second is too short for anyone to quit in, and quitt
 
 
 class SaveStatus(Static):
-    """One line, shown only while the newest version could not be saved."""
+    """One line, shown while the newest version could not be saved or the file is read-only."""
 
     problem: var[str | None] = var(None, init=False)
     """Why the last save failed, while a version is still waiting to be written."""
@@ -83,12 +83,25 @@ class SaveStatus(Static):
         """A version submitted since the last refresh, not yet handed to the writer."""
         self._follower: Follower | None = None
         """Says when the file changed since the last look, so an unchanged file is not read."""
+        self._read_only: str | None = None
+        """Why nothing here is saved (the file comes from a newer sessiontui), shown always."""
 
     def on_mount(self) -> None:
-        self.display = False
+        self.watch_problem(self.problem)
 
     def open(self, path: Path, session: Session | None = None) -> None:
         """Save to this file from now on, merging with others from `session`, as loaded."""
+        from sessiontui.core.model import SCHEMA_VERSION
+
+        if session is not None and session.schema_version > SCHEMA_VERSION:
+            # Shown here, on the line that stays on the smallest terminal, as otherwise the
+            # screen's keys just do nothing with no word why (the summary line is hidden).
+            # The words that matter first: the line is cut at the terminal's width.
+            self._read_only = (
+                f"written by a newer sessiontui (schema_version {session.schema_version});"
+                f" nothing is saved. This one reads up to {SCHEMA_VERSION}: {path.name}"
+            )
+            self.watch_problem(self.problem)
         if self.writer is None:
             from sessiontui.session_file import Follower
             from sessiontui.session_file.writer import POLL_SECONDS, SessionWriter, SyncedSession
@@ -228,7 +241,10 @@ class SaveStatus(Static):
         self.problem = writer.last_error if writer is not None and writer.pending else None
 
     def watch_problem(self, problem: str | None) -> None:
-        self.display = problem is not None
+        self.display = problem is not None or self._read_only is not None
+        if problem is None and self._read_only is not None:
+            text = Text("Read-only: ", style="bold", end="", no_wrap=True, overflow="ellipsis")
+            self.update(text.append_text(user_line(self._read_only)))
         if problem is not None:
             text = Text("Not saved: ", style="bold", end="", no_wrap=True, overflow="ellipsis")
             text.append_text(user_line(problem))
