@@ -130,3 +130,17 @@ def test_every_list_of_tables_is_written_as_table_headers(example_path: Path) ->
     assert "sessiontui_" not in text
     assert session_file.parse(text) == short
     assert session_file.dumps(session_file.parse(text)) == text
+
+
+def test_minutes_are_never_written_over_a_read_only_file(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.md"
+    path.write_text("kept\n", encoding="utf-8")
+    path.chmod(0o444)
+
+    with pytest.raises(OSError) as raised:
+        atomic.write_text(path, "# new minutes\n")
+
+    assert raised.value.strerror == (
+        f"{path}: the file is read-only (no write permission); not writing it"
+    )
+    assert path.read_text(encoding="utf-8") == "kept\n"

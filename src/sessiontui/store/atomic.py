@@ -150,6 +150,11 @@ def write_text(path: str | Path, text: str) -> None:
     target = Path(path)
     if target.is_dir():
         raise OSError(errno.EISDIR, f"{os.fspath(path)}: is a folder")
+    if os.path.lexists(target) and not os.path.islink(target):
+        refused = write_refused(target)
+        if refused is not None:
+            # The rename would replace a file its owner made read-only, as save() would.
+            raise OSError(errno.EACCES, refused.replace("not saving it", "not writing it"))
     try:
         _replace_atomically(target, text.encode("utf-8"))
     except OSError as exc:
