@@ -365,7 +365,40 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     present.add_argument("file", type=Path, metavar="FILE")
     present.set_defaults(handler=_present)
+
+    completion = commands.add_parser(
+        "completion",
+        examples=[
+            "sessiontui completion bash > ~/.local/share/bash-completion/completions/sessiontui",
+            "sessiontui completion zsh > ~/.zfunc/_sessiontui",
+            "sessiontui completion fish > ~/.config/fish/completions/sessiontui.fish",
+        ],
+        help="print the shell completion script for bash, zsh or fish",
+        description="Print a script that completes sessiontui's subcommands, options and "
+        "file names in SHELL, generated from this command line's own parser (with shtab). "
+        "Save it where your shell loads completions, as in the examples, or source it.",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
+    completion.set_defaults(handler=_completion)
     return parser
+
+
+def _completion(args: argparse.Namespace) -> int:
+    import shtab
+
+    parser = _build_parser()
+    # Paths complete as file names, --dir as folders: read from each argument's type, so a
+    # new subcommand's FILE completes without anyone remembering to mark it.
+    parsers = [parser]
+    while parsers:
+        for action in parsers.pop()._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+            elif action.type is Path:
+                folder_only = action.dest == "dir"
+                action.complete = shtab.DIRECTORY if folder_only else shtab.FILE  # type: ignore[attr-defined]
+    sys.stdout.write(shtab.complete(parser, shell=args.shell))
+    return EXIT_OK
 
 
 def _folder(args: argparse.Namespace) -> Path:
