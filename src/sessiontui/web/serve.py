@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import secrets
 import shlex
 import signal
@@ -78,7 +79,7 @@ def plan(
     if group is not None:
         arguments += ["--group", group]
     warning = None
-    if host is not None:
+    if host is not None and not is_loopback(host):
         warning = (
             f"warning: listening on {host}: anyone who can reach that address "
             "and has the token can use this session"
@@ -91,6 +92,16 @@ def plan(
         title=f"sessiontui {view}: {path.name}",
         warning=warning,
     )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether host is this machine only (127.0.0.0/8, ::1, localhost): no one else can connect."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to an address others can reach
 
 
 def cookie_name(port: int) -> str:
