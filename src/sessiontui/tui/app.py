@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -21,6 +22,8 @@ from textual.theme import Theme
 from sessiontui.display import safe_line
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from sessiontui.store.settings import UserConfig
 
 HIGH_CONTRAST = Theme(
@@ -85,6 +88,18 @@ class SessionApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         if config is not None:
             self._apply_config(config)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, but on Linux one whose pastes cannot fire key bindings (issue 16)."""
+        driver_class = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from sessiontui.tui.terminal_input import PasteSafeDriver
+
+            if driver_class is LinuxDriver:
+                return PasteSafeDriver
+        return driver_class
 
     @property
     def bell_enabled(self) -> bool:

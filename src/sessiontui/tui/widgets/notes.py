@@ -22,8 +22,11 @@ from textual.strip import Strip
 from textual.widgets import Static, TextArea
 
 from sessiontui.display import safe_cells, user_line
+from sessiontui.tui.terminal_input import clean_pasted_text
 
 if TYPE_CHECKING:
+    from textual.widgets.text_area import EditResult, Location
+
     from sessiontui.core.note_templates import Question
 
 
@@ -45,11 +48,20 @@ def word_count_line(counts: Sequence[int], limit: int | None) -> tuple[Text, boo
 
 
 class NotesArea(TextArea):
-    """A text area that keeps what is typed exactly but never sends it to the terminal raw.
+    """A text area that takes no control characters in and never sends any to the terminal raw.
 
-    TextArea draws its document as it is, so a pasted escape sequence would reach the
-    terminal; each line is drawn through `display.safe_cells`, one cell for one character.
+    What is typed or pasted loses its escape sequences and control characters (but newline and
+    tab) on the way in. Text loaded from a file is kept as it is, and TextArea draws its
+    document as it is, so each line is drawn through `display.safe_cells`, one cell for one
+    character.
     """
+
+    def _replace_via_keyboard(
+        self, insert: str, start: Location, end: Location
+    ) -> EditResult | None:
+        # Textual 8.2.8's one path for typed keys, pastes and the app's clipboard: cleaned
+        # here once, no control character or escape sequence is ever typed into the notes.
+        return super()._replace_via_keyboard(clean_pasted_text(insert), start, end)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
