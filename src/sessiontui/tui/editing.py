@@ -37,9 +37,11 @@ class EditingScreen(Screen[None]):
     class Failed(Message):
         """The worker could not read the session file (or may not write it)."""
 
-        def __init__(self, problems: list[str]) -> None:
+        def __init__(self, problems: list[str], read_only: str | None = None) -> None:
             super().__init__()
             self.problems = problems
+            self.read_only = read_only
+            """Why a file that reads well must not be written here, or None when it is broken."""
 
     def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
         super().__init__()
@@ -62,9 +64,22 @@ class EditingScreen(Screen[None]):
             return
         if loaded.read_only:
             # A file from a newer sessiontui: editing it here would lose what it holds.
-            self.post_message(self.Failed([loaded.read_only]))
+            from sessiontui.core.model import SCHEMA_VERSION
+
+            reason = (
+                f"written by a newer sessiontui (schema_version {loaded.session.schema_version};"
+                f" this one reads up to {SCHEMA_VERSION})"
+            )
+            self.post_message(self.Failed([loaded.read_only], read_only=reason))
             return
         self.post_message(self.Loaded(loaded.session))
+
+    def failure_line(self, failed: Failed) -> str:
+        """The one line a screen shows for `Failed`, shared so no screen says "could not open"
+        of a file that opened well but is read-only."""
+        if failed.read_only is not None:
+            return f"{self.path.name} is read-only: {failed.read_only}"
+        return f"Could not open {self.path.name}: " + "; ".join(failed.problems)
 
     def save_now(self) -> str | None:
         """Save everything on this thread (quitting, a signal); returns why it failed, or None."""

@@ -78,7 +78,7 @@ class CommitmentsScreen(EditingScreen):
 
     @on(EditingScreen.Failed)
     def _failed(self, message: EditingScreen.Failed) -> None:
-        self._problem("; ".join(message.problems))
+        self._problem(self.failure_line(message))
 
     @on(EditingScreen.Loaded)
     def _loaded(self, message: EditingScreen.Loaded) -> None:

@@ -104,7 +104,7 @@ class GroupsScreen(EditingScreen):
 
     @on(EditingScreen.Failed)
     def _failed(self, message: EditingScreen.Failed) -> None:
-        self._problem(f"Could not open {self.path.name}: " + "; ".join(message.problems))
+        self._problem(self.failure_line(message))
         self.query_one("#draw", Static).update("")
 
     @on(EditingScreen.Loaded)

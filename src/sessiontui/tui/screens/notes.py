@@ -102,7 +102,7 @@ class NotesScreen(EditingScreen):
     def _failed(self, message: EditingScreen.Failed) -> None:
         widget = self.query_one("#notes-problems", Static)
         widget.display = True
-        widget.update(user_line(f"Could not open {self.path.name}: " + "; ".join(message.problems)))
+        widget.update(user_line(self.failure_line(message)))
         self.query_one("#now", Static).update("")
         hook = getattr(self.app, "session_load_failed", None)
         if callable(hook) and len(self.app.screen_stack) == 1:

@@ -88,9 +88,7 @@ class PlanEditorScreen(SavingSoonScreen):
 
     @on(EditingScreen.Failed)
     def _failed(self, message: EditingScreen.Failed) -> None:
-        self.query_one(PlanStatus).update(
-            user_line(f"Could not open {self.path.name}: " + "; ".join(message.problems))
-        )
+        self.query_one(PlanStatus).update(user_line(self.failure_line(message)))
         hook = getattr(self.app, "session_load_failed", None)
         if callable(hook) and len(self.app.screen_stack) == 1:
             hook(list(message.problems))
