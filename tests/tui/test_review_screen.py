@@ -445,6 +445,37 @@ async def test_minutes_that_fail_are_said_on_screen(
         assert app.is_running
 
 
+async def test_a_read_only_minutes_file_is_said_in_one_line_naming_it(
+    recorded_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(formats, "render", lambda session, fmt: f"{fmt}\n")
+    md = recorded_path.with_name("2023-02-16-recorded-minutes.md")
+    md.write_text("kept\n", encoding="utf-8")
+    md.chmod(0o444)
+    async with reviewing(recorded_path) as (app, pilot, _screen):
+        await press(pilot, "x")
+        said = [n.message for n in app._notifications if n.title == "Minutes not written"]
+        assert said == [f"{md}: the file is read-only (no write permission); not writing it"]
+    assert md.read_text(encoding="utf-8") == "kept\n"
+
+
+async def test_a_disk_error_names_the_file_not_its_errno(
+    recorded_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessiontui.store import atomic
+
+    def refused(path: Path, text: str) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(formats, "render", lambda session, fmt: f"{fmt}\n")
+    monkeypatch.setattr(atomic, "write_text", refused)
+    async with reviewing(recorded_path) as (app, pilot, _screen):
+        await press(pilot, "x")
+        said = [n.message for n in app._notifications if n.title == "Minutes not written"]
+        md = recorded_path.with_name("2023-02-16-recorded-minutes.md")
+        assert said == [f"{md}: Permission denied"]
+
+
 async def press(pilot: Pilot[None], key: str) -> None:
     await pilot.press(key)
     await settle(pilot)

@@ -10,6 +10,7 @@ writes the minutes beside the file, in a worker too.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -394,6 +395,7 @@ class ReviewScreen(Screen[None]):
         from sessiontui.store import atomic
 
         paths = self.minutes_paths()
+        path = paths[0]
         try:
             # Both texts first: a format that fails leaves neither file half-updated.
             texts = [formats.render(session, path.suffix[1:]) for path in paths]
@@ -401,6 +403,8 @@ class ReviewScreen(Screen[None]):
                 atomic.write_text(path, text)
         except NotImplementedError:
             self.post_message(self.Exported([], "this build cannot write minutes yet"))
+        except OSError as error:
+            self.post_message(self.Exported([], _disk_problem(error, path)))
         except Exception as error:  # shown on screen, never as a traceback
             self.post_message(self.Exported([], str(error) or type(error).__name__))
         else:
@@ -416,6 +420,14 @@ class ReviewScreen(Screen[None]):
             return
         written = ", ".join(str(path) for path in message.paths)
         self.notify(safe_line(written), title="Minutes written", markup=False)
+
+
+def _disk_problem(error: OSError, path: Path) -> str:
+    """The disk's refusal as "FILE: reason": str(error) starts "[Errno 13]", no help to anyone."""
+    reason = error.strerror or str(error) or type(error).__name__
+    name = os.fspath(error.filename if error.filename is not None else path)
+    # The store's own refusals already begin with the file's name.
+    return reason if reason.startswith(name) else f"{name}: {reason}"
 
 
 def _heading(text: str, *, id: str | None = None) -> Static:
