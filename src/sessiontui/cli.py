@@ -622,9 +622,11 @@ def _groups(args: argparse.Namespace) -> int:
     # Loaded once before locking, so a missing or broken file is reported without leaving
     # a lock file beside it.
     try:
-        session_file.open_session(path)
+        opened = session_file.open_session(path)
     except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
+    if opened.read_only:
+        return _fail_line(_groups_not_drawn_read_only(path))
     earlier = _sessions_beside(path)
     drawn: list[Group] = []
     past: frozenset[frozenset[str]] = frozenset()
@@ -641,8 +643,8 @@ def _groups(args: argparse.Namespace) -> int:
 
     try:
         session_file.update(path, with_groups_drawn)
-    except session_file.ReadOnlyFileError as error:
-        return _fail_line(f"{_first_problem(error, path)}; no groups drawn")
+    except session_file.ReadOnlyFileError:
+        return _fail_line(_groups_not_drawn_read_only(path))
     except session_file.SessionFileError as error:
         return _fail_line(_first_problem(error, path))
     except grouping.GroupingError as error:
@@ -665,6 +667,23 @@ def _groups(args: argparse.Namespace) -> int:
     seed = drawn[0].seed
     print(f"seed {seed}: run again with --seed {seed} to get these groups back")
     return EXIT_OK
+
+
+def _groups_not_drawn_read_only(path: Path) -> str:
+    """One sentence saying why FILE got no groups, as the store's own line ends "not saving it"."""
+    from sessiontui import session_file
+    from sessiontui.core.model import SCHEMA_VERSION
+
+    why = "no write permission"
+    # Read again: the refusal may come from either cause, and only a newer file says which.
+    with contextlib.suppress(session_file.SessionFileError, OSError):
+        opened = session_file.open_session(path)
+        if opened.read_only:
+            why = (
+                f"written by a newer sessiontui: schema_version {opened.session.schema_version},"
+                f" this one reads up to {SCHEMA_VERSION}"
+            )
+    return f"{path} is read-only ({why}), so no groups were drawn"
 
 
 def _sessions_beside(path: Path) -> list[Session]:

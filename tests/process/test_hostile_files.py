@@ -67,7 +67,5 @@ def test_groups_on_a_read_only_file_exits_2_with_one_line_and_leaves_it(
 
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == (
-        f"{path}: the file is read-only (no write permission); not saving it; no groups drawn\n"
-    )
+    assert captured.err == f"{path} is read-only (no write permission), so no groups were drawn\n"
     assert path.read_bytes() == before
