@@ -74,3 +74,9 @@ def test_the_bundled_series_has_a_first_workshop_to_check_back_on() -> None:
     assert review.previous_in_series(sessions, second) == sessions[0]
     assert review.timing(first).state == "finished" and first.actions and first.notes
     assert review.timing(second).state == "planned"
+
+
+def test_the_format_page_gives_the_models_date_range_and_the_check_usage() -> None:
+    first, last = model.EARLIEST_DAY.isoformat(), model.LATEST_DAY.isoformat()
+    assert f"lies between {first} and {last}" in FORMAT_DOC
+    assert "`sessiontui check [FILE|DIR...]`" in FORMAT_DOC
