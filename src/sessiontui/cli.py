@@ -394,6 +394,10 @@ def _completion(args: argparse.Namespace) -> int:
         for action in parsers.pop()._actions:
             if isinstance(action, argparse._SubParsersAction):
                 parsers.extend(action.choices.values())
+                # shtab lists a subcommand with its description, a paragraph here: the one-line
+                # help reads better in zsh's and fish's menus (this parser is only printed).
+                for choice in action._choices_actions:
+                    action.choices[choice.dest].description = choice.help
             elif action.type is Path:
                 folder_only = action.dest == "dir"
                 action.complete = shtab.DIRECTORY if folder_only else shtab.FILE  # type: ignore[attr-defined]

@@ -68,6 +68,27 @@ def test_every_subcommand_of_the_parser_is_in_each_script() -> None:
         assert not missing, f"{shell}: {missing}"
 
 
+def subcommand_helps(parser: argparse.ArgumentParser) -> dict[str, tuple[str, str]]:
+    """Each subcommand's one-line help and its description paragraph, at any depth."""
+    found: dict[str, tuple[str, str]] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                subparser = action.choices[choice.dest]
+                found[choice.dest] = (choice.help or "", subparser.description or "")
+                found |= subcommand_helps(subparser)
+    return found
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_the_menus_describe_each_subcommand_by_its_one_line_help(shell: str) -> None:
+    script = completion_script(shell)
+    for name, (help_line, description) in subcommand_helps(cli._build_parser()).items():
+        # Both shells quote an apostrophe inside single quotes as '"'"'.
+        assert help_line.replace("'", "'\"'\"'") in script, name
+        assert description.split(":")[0].split(".")[0] not in script, name
+
+
 def bash_completes(script_path: Path, *words: str, cwd: Path) -> list[str]:
     """What bash offers after `sessiontui WORDS...` (the last word being completed)."""
     driver = (
@@ -113,13 +134,13 @@ def test_bash_completes_subcommands_shells_and_session_files(tmp_path: Path) -> 
     assert bash_completes(script_path, "--dir", "s", cwd=tmp_path) == ["sessions"]
 
 
-@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed here")
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="no zsh: .ci/run installs Debian's zsh")
 def test_the_zsh_script_is_valid_zsh(tmp_path: Path) -> None:
     result = shell_accepts(["zsh", "-n"], completion_script("zsh"), tmp_path)
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed here")
+@pytest.mark.skipif(shutil.which("fish") is None, reason="no fish: .ci/run installs Debian's fish")
 def test_the_fish_script_is_valid_fish(tmp_path: Path) -> None:
     result = shell_accepts(["fish", "--no-execute"], completion_script("fish"), tmp_path)
     assert result.returncode == 0, result.stderr
