@@ -114,6 +114,8 @@ class SessionApp(App[None]):
     def on_mount(self) -> None:
         if self.config is None:
             self._load_config()
+        elif self.config.keys:
+            self._check_keymap(dict(self.config.keys))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._catch_signals()
 
@@ -219,8 +221,26 @@ class SessionApp(App[None]):
             self.theme = config.theme
         if config.keys:
             self.set_keymap(dict(config.keys))
+            if self.is_running:  # read by _load_config; a config given to the app: on_mount
+                self._check_keymap(dict(config.keys))
         if problem:
             self.notify(safe_line(problem), title="Settings ignored", markup=False)
+
+    @work(thread=True, exclusive=True, group="keymap")
+    def _check_keymap(self, keymap: dict[str, str]) -> None:
+        # Off the UI thread: learning every binding id imports every screen's module.
+        from sessiontui.tui.keymap import keymap_problems
+
+        problems = keymap_problems(keymap)
+        if problems:
+            self.call_from_thread(
+                self.notify,
+                "\n".join(safe_line(problem) for problem in problems),
+                title="Keys not remapped",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def _remember_theme(self, theme: Theme) -> None:
         if self.config is not None and theme.name != self.config.theme:

@@ -1,4 +1,9 @@
-"""The run screen's keys: every binding with the key it has now (after the user's keymap)."""
+"""A screen's keys: every binding with the key it has now (after the user's keymap) and its id.
+
+The id is what `[keys]` in config.toml remaps (the README sends people here for it); every id
+shown is one `sessiontui.tui.keymap.declared_bindings` knows, so the start-up check of the
+settings accepts exactly what this screen lists.
+"""
 
 from __future__ import annotations
 
@@ -19,17 +24,19 @@ from sessiontui.display import safe_line
 
 @dataclass(frozen=True, slots=True)
 class HelpRow:
-    """One control: its keys as displayed, what it does, and whether it works right now."""
+    """One control: its keys as displayed, what it does, whether it works now, and its id."""
 
     keys: str
     description: str
     tooltip: str
     binding_id: str
     available: bool
+    remappable: bool = True
+    """Whether `binding_id` is a binding id a keymap can name (not just the action's name)."""
 
 
 def help_table(rows: Sequence[HelpRow]) -> Table:
-    """The rows as a grid: keys, name, explanation (wrapping in its column), and "not now"."""
+    """The rows as a grid: keys, name with its id under it, explanation (wrapping), "not now"."""
     table = Table.grid(padding=(0, 2))
     table.add_column(justify="right", no_wrap=True)
     table.add_column(no_wrap=True)
@@ -39,11 +46,10 @@ def help_table(rows: Sequence[HelpRow]) -> Table:
         what = Text(row.tooltip, style=style, end="")
         if not row.available:
             what.append(" (not now)", style="italic dim")
-        table.add_row(
-            Text(row.keys, style="bold", end=""),
-            Text(row.description, style=style or "bold", end=""),
-            what,
-        )
+        name = Text(row.description, style=style or "bold", end="")
+        if row.remappable:
+            name.append(f"\n{row.binding_id}", style="dim")
+        table.add_row(Text(row.keys, style="bold", end=""), name, what)
     return table
 
 
@@ -76,7 +82,14 @@ def binding_rows(screen: Screen[Any], declared: Iterable[Binding]) -> list[HelpR
                     rows[name] = replace(old, keys=f"{old.keys}, {key}")
                 continue
             available = namespace is app or screen.check_action(binding.action, ()) is True
-            rows[name] = HelpRow(key, binding.description, binding.tooltip, name, available)
+            rows[name] = HelpRow(
+                key,
+                binding.description,
+                binding.tooltip,
+                name,
+                available,
+                remappable=binding.id is not None,
+            )
     order = {binding_id: ours.index(binding_id) for binding_id in ours}
     return sorted(rows.values(), key=lambda row: order.get(row.binding_id, len(ours)))
 
@@ -99,7 +112,7 @@ class HelpScreen(ModalScreen[None]):
             # Focusable, so the arrow and page keys scroll a list taller than the terminal.
             with VerticalScroll(id="help-scroll"):
                 yield Static(help_table(self.rows), id="keys", markup=False)
-            hint = "↑ ↓ PgUp PgDn: scroll · Esc, ? or q: close"
+            hint = "↑ ↓ PgUp PgDn: scroll · Esc: close · ids: config.toml [keys]"
             yield Static(Text(hint, style="dim"), id="hint", markup=False)
 
     def action_close(self) -> None:
