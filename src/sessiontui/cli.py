@@ -378,7 +378,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "file names in SHELL, generated from this command line's own parser (with shtab). "
         "Save it where your shell loads completions, as in the examples, or source it.",
     )
-    completion.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
+    completion.add_argument(
+        "shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish"
+    )
     completion.set_defaults(handler=_completion)
     return parser
 
