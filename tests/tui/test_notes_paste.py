@@ -127,3 +127,21 @@ async def test_a_paste_into_the_notes_is_cleaned_and_saved(workshop: Path) -> No
         await settle(pilot)
     saved = notes.note_for(session_file.load(workshop).session, "coffee-trial", notes.WHOLE_ROOM)
     assert saved is not None and saved.text == "helloworld\nred\tend+clip"
+
+
+@pytest.mark.parametrize(
+    ("textual_driver", "expected"),
+    [
+        (None, "PasteSafeDriver"),
+        ("textual.drivers.web_driver:WebDriver", "PasteSafeWebDriver"),  # textual-serve's tabs
+        ("textual.drivers.headless_driver:HeadlessDriver", "HeadlessDriver"),
+    ],
+)
+def test_the_app_reads_the_terminal_and_the_browser_through_the_paste_filter(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, textual_driver: str | None, expected: str
+) -> None:
+    from textual import constants
+
+    monkeypatch.setattr(constants, "DRIVER", textual_driver)
+    app = make_app(folder=tmp_path, config=UserConfig())
+    assert app.get_driver_class().__name__ == expected

@@ -94,11 +94,14 @@ class SessionApp(App[None]):
         driver_class = super().get_driver_class()
         if sys.platform != "win32":
             from textual.drivers.linux_driver import LinuxDriver
+            from textual.drivers.web_driver import WebDriver
 
-            from sessiontui.tui.terminal_input import PasteSafeDriver
+            from sessiontui.tui.terminal_input import PasteSafeDriver, PasteSafeWebDriver
 
             if driver_class is LinuxDriver:
                 return PasteSafeDriver
+            if driver_class is WebDriver:  # a tab of `sessiontui serve` (textual-serve's choice)
+                return PasteSafeWebDriver
         return driver_class
 
     @property

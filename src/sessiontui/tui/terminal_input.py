@@ -160,3 +160,36 @@ if sys.platform != "win32":
                         pass
                 except (EOFError, ParseError):
                     pass
+
+    from textual import log
+    from textual.drivers._byte_stream import ByteStream
+    from textual.drivers.web_driver import WebDriver, _ExitInput
+
+    class PasteSafeWebDriver(WebDriver):
+        """Textual's web driver (a tab of `sessiontui serve`) reading via a `PasteSafeParser`."""
+
+        def run_input_thread(self) -> None:
+            # WebDriver.run_input_thread of Textual 8.2.8 (pinned), its parser swapped.
+            input_reader = self._input_reader
+            parser = PasteSafeParser(debug=self._debug)
+            decode = getincrementaldecoder("utf-8")().decode
+            byte_stream = ByteStream()  # stdin's bytes, with the server's packets in band
+            try:
+                for data in input_reader:
+                    if data:
+                        for packet_type, payload in byte_stream.feed(data):
+                            if packet_type == "D":
+                                for event in parser.feed(decode(payload)):
+                                    self.process_message(event)
+                            else:
+                                self._on_meta(packet_type, payload)
+                    for event in parser.tick():
+                        self.process_message(event)
+            except _ExitInput:
+                pass
+            except Exception:
+                from traceback import format_exc
+
+                log(format_exc())
+            finally:
+                input_reader.close()
