@@ -66,6 +66,27 @@ async def test_a_newer_file_is_called_read_only_with_its_reason(
     assert newer_file.read_bytes() == before
 
 
+@pytest.mark.parametrize("mode", ["notes", "edit"])
+async def test_opened_alone_the_app_exits_2_with_the_same_sentence(
+    newer_file: Path, mode: str
+) -> None:
+    app = make_app(
+        session_path=newer_file,
+        folder=newer_file.parent,
+        clock=FakeClock(START),
+        config=UserConfig(),
+        exit_on_load_error=True,
+        mode=mode,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert app.load_problems == [
+        f"{newer_file} is read-only: written by a newer sessiontui"
+        f" (schema_version {SCHEMA_VERSION + 1}; this one reads up to {SCHEMA_VERSION})"
+    ]
+
+
 @pytest.mark.parametrize("kind", sorted(PROBLEM_LINES))
 async def test_a_broken_file_still_could_not_be_opened(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "broken.toml"

@@ -70,7 +70,9 @@ class EditingScreen(Screen[None]):
                 f"written by a newer sessiontui (schema_version {loaded.session.schema_version};"
                 f" this one reads up to {SCHEMA_VERSION})"
             )
-            self.post_message(self.Failed([loaded.read_only], read_only=reason))
+            # The problem line, printed when the app exits for it, says the same with the path.
+            problem = f"{self.path} is read-only: {reason}"
+            self.post_message(self.Failed([problem], read_only=reason))
             return
         self.post_message(self.Loaded(loaded.session))
 
