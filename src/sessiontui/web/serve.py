@@ -13,18 +13,42 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import logging
 import secrets
 import shlex
 import signal
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sessiontui.web.client_input import (
+    MAX_HEIGHT,
+    MAX_MESSAGE_BYTES,
+    MAX_WIDTH,
+    BadInput,
+    Focus,
+    Ping,
+    Resize,
+    Stdin,
+    StdinBudget,
+    cells,
+    read_client_message,
+)
+
 if TYPE_CHECKING:
     from aiohttp import web
+    from aiohttp.abc import AbstractAccessLogger
     from aiohttp.typedefs import Handler, Middleware
+    from aiohttp.web_request import BaseRequest
+    from aiohttp.web_response import StreamResponse
     from textual_serve.server import Server
+
+    from sessiontui.web.tab import TabService
+
+log = logging.getLogger("textual-serve")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -159,10 +183,62 @@ def access_guard(token: str, cookie: str) -> Middleware:
     return guard
 
 
+class OneLineFormatter(logging.Formatter):
+    """Log records as one line each: an exception as its type and message, never a traceback.
+
+    textual-serve logs through rich with tracebacks and their local variables, so a client's
+    bad message filled the console with the server's internals.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            line = detail if line in ("", str(error)) else f"{line}: {detail}"
+        # A client's text can hold newlines: the record stays one line all the same.
+        return " ".join(line.split())
+
+
+def _access_logger_class() -> type[AbstractAccessLogger]:
+    from aiohttp.abc import AbstractAccessLogger
+
+    class Redacting(AbstractAccessLogger):
+        """One line a request, the token's value hidden; no Referer, which holds the token."""
+
+        def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+            self.logger.info(
+                '%s "%s %s" %s',
+                request.remote,
+                request.method,
+                redacted(str(request.rel_url)),
+                response.status,
+            )
+
+    return Redacting
+
+
+def redacted(url: str) -> str:
+    """A request's path and query with the token's value hidden, for the access log."""
+    from yarl import URL
+
+    parsed = URL(url)
+    if TOKEN_PARAMETER not in parsed.query:
+        return url
+    query = [
+        (key, "REDACTED" if key == TOKEN_PARAMETER else value)
+        for key, value in parsed.query.items()
+    ]
+    return str(parsed.with_query(query))
+
+
 def make_server(serve_plan: ServePlan) -> Server:
     """A textual-serve server for the plan, with the access guard in front of every route."""
     import aiohttp_jinja2
+    from aiohttp import web
     from textual_serve.server import Server
+
+    from sessiontui.web.tab import TabService
 
     # The handlers of the open websockets, one per browser tab, to end them on shutdown.
     tabs: set[asyncio.Task[object]] = set()
@@ -195,14 +271,48 @@ def make_server(serve_plan: ServePlan) -> Server:
             # Not textual-serve's banner: `run` prints the URL with its token once listening.
             pass
 
+        def initialize_logging(self) -> None:
+            # textual-serve's rich handler prints tracebacks with their local variables.
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(OneLineFormatter())
+            logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve's handler, reading the page's messages within bounds.
+
+            Its own passes any size and any amount of text on to the app, and logs a bad
+            message with a traceback; here the app's process also ends with the socket.
+            """
             task = asyncio.current_task()
             assert task is not None
             tabs.add(task)
+            # aiohttp itself refuses (closing with 1009) a message too long to be one of ours.
+            websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
+            width = cells(_integer(request.query.get("width")), MAX_WIDTH) or 80
+            height = cells(_integer(request.query.get("height")), MAX_HEIGHT) or 24
+            tab = TabService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=_closer(websocket),
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
             try:
-                return await super().handle_websocket(request)
+                await websocket.prepare(request)
+                await tab.start(width, height)
+                await _pass_messages(websocket, tab, request.remote)
+            except asyncio.CancelledError:
+                pass  # serve is stopping: close and end the tab below
+            except OSError as error:
+                log.warning("a tab could not start or talk to its app: %s", error)
             finally:
                 tabs.discard(task)
+                # The app first: closing waits for the client's answer, which a hostile
+                # client need never send.
+                await tab.stop()
+                await websocket.close()
+            return websocket
 
         async def on_shutdown(self, app: web.Application) -> None:
             # Each tab's handler waits on its browser; cancelled, textual-serve closes the
@@ -213,6 +323,54 @@ def make_server(serve_plan: ServePlan) -> Server:
     return GuardedServer(
         serve_plan.command, host=serve_plan.host, port=serve_plan.port, title=serve_plan.title
     )
+
+
+async def _pass_messages(
+    websocket: web.WebSocketResponse, tab: TabService, remote: str | None
+) -> None:
+    """Hand the page's messages to its app until the socket closes or the client misbehaves."""
+    from aiohttp import WSCloseCode, WSMsgType
+
+    budget = StdinBudget(time.monotonic)
+    async for message in websocket:
+        if message.type == WSMsgType.ERROR:
+            # Too long a message, or broken framing: aiohttp has already closed the socket.
+            log.warning("closed a tab from %s: %s", remote, message.data)
+            return
+        if message.type != WSMsgType.TEXT:
+            continue
+        try:
+            request = read_client_message(message.data)
+            if isinstance(request, Stdin) and not budget.spend(len(request.text)):
+                raise BadInput("more stdin than anyone types or pastes")
+        except BadInput as refused:
+            log.warning("closed a tab from %s: it sent %s", remote, refused)
+            await websocket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"bad input")
+            return
+        if isinstance(request, Stdin):
+            await tab.send_bytes(request.text.encode("utf-8"))
+        elif isinstance(request, Resize):
+            await tab.set_terminal_size(request.width, request.height)
+        elif isinstance(request, Ping):
+            await websocket.send_json(["pong", request.text])
+        elif isinstance(request, Focus):
+            await (tab.focus() if request.focused else tab.blur())
+
+
+def _closer(websocket: web.WebSocketResponse) -> Callable[[], Awaitable[None]]:
+    """What AppService calls when the app exits: close the page's socket."""
+
+    async def close() -> None:
+        await websocket.close()
+
+    return close
+
+
+def _integer(text: str | None) -> int | None:
+    try:
+        return None if text is None else int(text)
+    except ValueError:
+        return None
 
 
 def _font_size(text: str) -> int:
@@ -237,7 +395,12 @@ async def _serve(server: Server, serve_plan: ServePlan) -> None:
     """
     from aiohttp import web
 
-    runner = web.AppRunner(await server._make_app(), handle_signals=False, shutdown_timeout=5)
+    runner = web.AppRunner(
+        await server._make_app(),
+        handle_signals=False,
+        shutdown_timeout=5,
+        access_log_class=_access_logger_class(),
+    )
     await runner.setup()
     try:
         await web.TCPSite(runner, serve_plan.host, serve_plan.port).start()
