@@ -439,11 +439,22 @@ def test_a_hand_broken_file_is_never_overwritten(shared: Path) -> None:
     assert saver.poll() is None and saver.poll_error is None
 
 
-def test_the_same_note_edited_on_two_screens_keeps_both_and_says_so(shared: Path) -> None:
+def test_lines_added_to_one_note_on_two_screens_are_both_kept(shared: Path) -> None:
     one_saver, one = instance(shared)
     two_saver, two = instance(shared)
     assert save(one_saver, one, with_line(one.session, "Group 1", "written on one")) == ()
-    conflicts = save(two_saver, two, with_line(two.session, "Group 1", "written on two"))
+    assert save(two_saver, two, with_line(two.session, "Group 1", "written on two")) == ()
+    text = group_text(session_file.load(shared).session, "Group 1")
+    assert text == "written on one\nwritten on two" == group_text(two.session, "Group 1")
+
+
+def test_the_same_note_edited_on_two_screens_keeps_both_and_says_so(shared: Path) -> None:
+    # The same words rewritten on both: merged by words, then letters, they still clash.
+    session_file.save(shared, rewritten(session_file.load(shared).session, "Group 1", "a door"))
+    one_saver, one = instance(shared)
+    two_saver, two = instance(shared)
+    assert save(one_saver, one, rewritten(one.session, "Group 1", "written on one")) == ()
+    conflicts = save(two_saver, two, rewritten(two.session, "Group 1", "written on two"))
     assert conflicts == (
         "Group 1's notes for Breakout (text) were edited on two screens at once;"
         " both texts are kept, marked",

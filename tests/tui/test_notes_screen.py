@@ -219,14 +219,22 @@ async def test_the_same_notes_edited_on_two_screens_keeps_both_and_says_so(
     workshop: Path,
 ) -> None:
     clock = FakeClock(START)
+    # The same word rewritten on both screens: text only added on both would merge unmarked.
+    start = session_file.load(workshop).session
+    session_file.save(
+        workshop, notes.with_texts(start, "coffee-trial", "Group 1", {"text": "a door"}, START)
+    )
     async with notes_app(workshop, clock, item="coffee-trial", group="Group 1") as (_, pilot, s):
         # Typed here first (not saved yet: the clock stands still), then saved elsewhere, so
         # whichever way it comes in (this screen's save, or its poll) it is a clash.
-        await type_into(pilot, s.query_one("#field-text", TextArea), "mine")
+        s.query_one("#field-text", TextArea).replace("mine", (0, 2), (0, 6))
+        await settle(pilot)
         other = SessionWriter(workshop)
         loaded = session_file.load(workshop).session
         other.adopt(loaded)
-        other.submit(notes.with_texts(loaded, "coffee-trial", "Group 1", {"text": "theirs"}, START))
+        other.submit(
+            notes.with_texts(loaded, "coffee-trial", "Group 1", {"text": "a theirs"}, START)
+        )
         other.write_pending()
         s.save_now()
         await settle(pilot)

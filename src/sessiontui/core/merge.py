@@ -22,6 +22,8 @@ Pure: no Textual, no disk, so it is tested with generated sessions.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -46,6 +48,13 @@ START_MARKER = "<<<<<<< changed on two screens at once; saved first:"
 MID_MARKER = "======= saved second:"
 END_MARKER = ">>>>>>> end of the two versions"
 """Lines around two versions of the same lines, in plain words for people reading the notes."""
+
+_WORDS = re.compile(r"\S+\s*|\s+")
+"""A word with the spaces after it (or spaces starting the text): what `_finer` merges first."""
+_CHARACTERS = 2
+"""The level at which `_finer` merges character by character, after lines (0) and words (1)."""
+_FINEST_LIMIT = 200
+"""Characters of one changed stretch compared one by one at most: a word or two being typed."""
 
 _Row = TypeVar("_Row", bound=BaseModel)
 _Key = TypeVar("_Key", bound=Hashable)
@@ -159,14 +168,19 @@ def merge_text(base: str, mine: str, theirs: str) -> tuple[str, bool]:
     marked = False
     for region in merger.merge_regions():
         if len(region) == 7:
-            _, _, _, other_start, other_end, ours_start, ours_end = region
+            _, base_start, base_end, other_start, other_end, ours_start, ours_end = region
+            old = merger.base[base_start:base_end]
             other = merger.a[other_start:other_end]
             ours = merger.b[ours_start:ours_end]
             ours_text, other_text = "".join(ours).rstrip("\n"), "".join(other).rstrip("\n")
-            if other_text in ours_text:
+            if _holds(ours_text, other_text):
                 out += ours
-            elif ours_text in other_text:
+            elif _holds(other_text, ours_text):
                 out += other
+            elif not old:
+                out += [*other, *ours]  # lines added at one place on both sides: both kept
+            elif (kept := _finer("".join(old), "".join(other), "".join(ours), 1)) is not None:
+                out.append(kept)
             else:
                 marked = True
                 out += [f"{START_MARKER}\n", *other, f"{MID_MARKER}\n", *ours, f"{END_MARKER}\n"]
@@ -178,6 +192,97 @@ def merge_text(base: str, mine: str, theirs: str) -> tuple[str, bool]:
     if ends_open and text.endswith("\n"):
         text = text[:-1]
     return text, marked
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """Whether `longer` holds all of `shorter`, whole words only.
+
+    "we" is not kept in "were": one person typing "we" while another typed "were" made two
+    words, and taking the longer text alone would lose the first.
+    """
+    if not shorter:
+        return True
+    before = "" if shorter[0].isspace() else r"(?<!\S)"
+    after = "" if shorter[-1].isspace() else r"(?!\S)"
+    return re.search(before + re.escape(shorter) + after, longer) is not None
+
+
+def _finer(old: str, other: str, ours: str, level: int) -> str | None:
+    """Two changes to the same lines merged word by word, then character by character.
+
+    Two people typing into one line at once change it on both sides, but rarely the same
+    words: merged finer, each keeps their words where they typed them, with no markers.
+    Where both added text at one place, the file's comes first. None when both changed the
+    same words other than by adding letters (or the stretch is too long to compare so).
+    """
+    if level > _CHARACTERS:
+        return None
+    if level == _CHARACTERS and not (_only_added(old, other) and _only_added(old, ours)):
+        # Letters matched across two rewrites of a word make words no one typed; letters
+        # added on both sides (two people typing) cannot.
+        return None
+    merger = merge3.Merge3(_tokens(old, level), _tokens(other, level), _tokens(ours, level))
+    out: list[str] = []
+    for region in merger.merge_regions():
+        if len(region) == 7:
+            _, base_start, base_end, other_start, other_end, ours_start, ours_end = region
+            was = "".join(merger.base[base_start:base_end])
+            theirs = "".join(merger.a[other_start:other_end])
+            mine = "".join(merger.b[ours_start:ours_end])
+            if not was:
+                part: str | None = _both_added(theirs, mine)
+            else:
+                part = _finer(was, theirs, mine, level + 1)
+                if part is None:
+                    part = _beside(was, theirs, mine)
+            if part is None:
+                return None
+            out.append(part)
+        else:
+            what, start, end = region
+            source = {"unchanged": merger.base, "same": merger.a, "a": merger.a, "b": merger.b}
+            out += source[what][start:end]
+    return "".join(out)
+
+
+def _only_added(old: str, new: str) -> bool:
+    """Whether `new` is `old` with text added (a short stretch: the comparison is quadratic)."""
+    if len(new) > _FINEST_LIMIT:
+        return False
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
+
+
+def _both_added(theirs: str, mine: str) -> str:
+    """Text both sides added at one place: both, the file's first, unless one holds the other.
+
+    One holding the other at its start, up to a word's end, is one person's typing that
+    reached both sides (a save merged in), so it is kept once.
+    """
+    for longer, shorter in ((mine, theirs), (theirs, mine)):
+        if longer.startswith(shorter) and (
+            shorter[-1:].isspace() or longer[len(shorter) : len(shorter) + 1].isspace()
+        ):
+            return longer
+    return theirs + mine
+
+
+def _beside(was: str, theirs: str, mine: str) -> str | None:
+    """Both changes in order, when one side only added text just before or after `was`.
+
+    One note-taker adding a line while another changes the line next to it touch
+    neighbouring text, not the same: both are kept, each in its place.
+    """
+    for added, changed in ((theirs, mine), (mine, theirs)):
+        if len(added) > len(was) and added.startswith(was):
+            return changed + added[len(was) :]
+        if len(added) > len(was) and added.endswith(was):
+            return added[: -len(was)] + changed
+    return None
+
+
+def _tokens(text: str, level: int) -> list[str]:
+    return _WORDS.findall(text) if level < _CHARACTERS else list(text)
 
 
 def _lines(text: str) -> list[str]:

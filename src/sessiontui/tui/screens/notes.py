@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Header, Select, Static
+from textual.widgets import Header, Select, Static, TextArea
 
 from sessiontui.display import safe_line, user_line
 from sessiontui.tui.editing import EditingScreen
@@ -295,10 +295,25 @@ class NotesScreen(EditingScreen):
             self._autosave = None
         if pane is None or session is None or self.item_id is None or self.group is None:
             return
-        updated = notes.with_texts(session, self.item_id, self.group, pane.texts, self.clock())
+        texts = self._typed_texts(pane)
+        updated = notes.with_texts(session, self.item_id, self.group, texts, self.clock())
         if updated is not session:
             self.session = updated
             self.saver.submit(updated)
+
+    @staticmethod
+    def _typed_texts(pane: NotesPane) -> dict[str, str]:
+        """Every question's text as its area holds it now, each key typed included.
+
+        The pane's `texts` hear of a key only when the area's Changed message is handled,
+        later: a merge coming in between would otherwise put its text over that key.
+        """
+        texts = pane.texts
+        for area in pane.query(TextArea):
+            key = (area.id or "").removeprefix("field-")
+            if key in texts:
+                texts[key] = area.text
+        return texts
 
     def save_now(self) -> str | None:
         """Save everything on this thread (quitting, a signal); returns why it failed, or None."""
@@ -311,9 +326,12 @@ class NotesScreen(EditingScreen):
         self.notify("Saved" if not self.saver.pending else "Saving…", markup=False, timeout=2)
 
     def _before_merge(self) -> None:
-        """Typing not yet in the session goes in first, so the merge keeps it."""
-        if self.first_unsaved is not None:
-            self.save_typing()
+        """Typing not yet in the session goes in first, so the merge keeps it.
+
+        Always, not only when an edit was heard of: a key whose Changed message still waits
+        is in the area alone, and the merged text is about to replace the area's.
+        """
+        self.save_typing()
 
     def _after_merge(self, session: Session, conflicts: tuple[str, ...]) -> None:
         """Another screen's save came in: show it in the pane and the pickers."""
