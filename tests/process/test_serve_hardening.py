@@ -147,6 +147,23 @@ def test_a_logged_exception_is_one_line_without_traceback_or_locals() -> None:
     assert line == "Error handling request: ValueError: bad thing"
 
 
+def test_a_logged_line_never_shows_the_token_nor_a_raw_escape() -> None:
+    # As aiohttp logs a malformed request: its request line quoted, token and all.
+    record = logging.LogRecord(
+        "aiohttp.server",
+        logging.ERROR,
+        __file__,
+        1,
+        "Invalid char in url query: b'GET /?token=s3cret-token' \x1b[31m",
+        None,
+        None,
+    )
+    line = serve.OneLineFormatter(hidden="s3cret-token").format(record)
+    assert "s3cret-token" not in line
+    assert "token=REDACTED" in line
+    assert "\x1b" not in line
+
+
 # The served process, driven as a hostile page would drive it.
 
 MEMORY_BOUND_MB = 300
@@ -291,8 +308,12 @@ async def test_a_huge_and_a_negative_resize_leave_the_tab_alive_and_small(
 @pytest.mark.subprocess
 @pytest.mark.parametrize(
     "flood",
-    [[json.dumps(["stdin", "a" * 3_000_000])], [json.dumps(["stdin", "a" * 60_000])] * 50],
-    ids=["3MB-at-once", "50x60KB"],
+    [
+        [json.dumps(["stdin", "a" * 3_000_000])],
+        [json.dumps(["stdin", "a" * 60_000])],
+        [json.dumps(["stdin", "a" * 8_000])] * 40,
+    ],
+    ids=["3MB-at-once", "60KB-at-once", "40x8KB"],
 )
 async def test_a_flood_of_stdin_closes_the_socket_and_ends_its_tab(
     served: Served, flood: list[str]

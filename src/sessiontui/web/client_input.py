@@ -16,13 +16,15 @@ from dataclasses import dataclass
 # the tab's app cannot be made to allocate gigabytes for its screen.
 MAX_WIDTH = 500
 MAX_HEIGHT = 200
-# One stdin message is what a key or a paste sends; more is not typing.
-MAX_STDIN_CHARS = 64 * 1024
+# One stdin message is what a key or a paste sends; more is not typing. Measured: the notes
+# view grows by about 2 KB per character typed (64 KB of keys took it from 60 to 180 MB),
+# so the limits below keep a tab's app near 100 MB, whatever its client sends.
+MAX_STDIN_CHARS = 16 * 1024
 # A whole websocket message, JSON escapes included (a character can take six bytes).
 MAX_MESSAGE_BYTES = 6 * MAX_STDIN_CHARS + 1024
-# Typing and pasting over a minute stays far below this; a flood of messages does not.
-STDIN_BURST_CHARS = 256 * 1024
-STDIN_CHARS_PER_SECOND = 16 * 1024
+# A paste or two at once, then typing speed (a fast typist makes about ten keys a second).
+STDIN_BURST_CHARS = 32 * 1024
+STDIN_CHARS_PER_SECOND = 1024
 
 
 class BadInput(ValueError):

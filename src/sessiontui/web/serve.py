@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sessiontui.display import safe_line
 from sessiontui.web.client_input import (
     MAX_HEIGHT,
     MAX_MESSAGE_BYTES,
@@ -190,14 +191,21 @@ class OneLineFormatter(logging.Formatter):
     bad message filled the console with the server's internals.
     """
 
+    def __init__(self, hidden: str | None = None) -> None:
+        super().__init__()
+        # aiohttp's error for a malformed request quotes its request line, token and all.
+        self._hidden = hidden
+
     def format(self, record: logging.LogRecord) -> str:
         line = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             line = detail if line in ("", str(error)) else f"{line}: {detail}"
-        # A client's text can hold newlines: the record stays one line all the same.
-        return " ".join(line.split())
+        if self._hidden:
+            line = line.replace(self._hidden, "REDACTED")
+        # A client's text can hold newlines and escapes: one terminal-safe line all the same.
+        return safe_line(" ".join(line.split()))
 
 
 def _access_logger_class() -> type[AbstractAccessLogger]:
@@ -274,7 +282,7 @@ def make_server(serve_plan: ServePlan) -> Server:
         def initialize_logging(self) -> None:
             # textual-serve's rich handler prints tracebacks with their local variables.
             handler = logging.StreamHandler(sys.stdout)
-            handler.setFormatter(OneLineFormatter())
+            handler.setFormatter(OneLineFormatter(hidden=serve_plan.token))
             logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
@@ -285,9 +293,11 @@ def make_server(serve_plan: ServePlan) -> Server:
             """
             task = asyncio.current_task()
             assert task is not None
-            tabs.add(task)
             # aiohttp itself refuses (closing with 1009) a message too long to be one of ours.
             websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
+            # A bad handshake is aiohttp's own 400, before there is a tab to end.
+            await websocket.prepare(request)
+            tabs.add(task)
             width = cells(_integer(request.query.get("width")), MAX_WIDTH) or 80
             height = cells(_integer(request.query.get("height")), MAX_HEIGHT) or 24
             tab = TabService(
@@ -299,7 +309,6 @@ def make_server(serve_plan: ServePlan) -> Server:
                 debug=self.debug,
             )
             try:
-                await websocket.prepare(request)
                 await tab.start(width, height)
                 await _pass_messages(websocket, tab, request.remote)
             except asyncio.CancelledError:
