@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from textual_serve.download_manager import DownloadManager
 
 from sessiontui.cli import main
 from sessiontui.web import serve
@@ -37,6 +39,7 @@ from sessiontui.web.client_input import (
     StdinBudget,
     read_client_message,
 )
+from sessiontui.web.tab import TabService
 
 
 @pytest.mark.parametrize(
@@ -347,3 +350,57 @@ async def test_the_tab_process_ends_when_its_socket_closes(served: Served) -> No
     output = served.stop()
     _assert_clean_console(output, served.token)
     assert "/ws?token=REDACTED" in output
+
+
+def _tab_service(script: str) -> TabService:
+    async def ignore(data: object = None) -> None:
+        pass
+
+    return TabService(
+        shlex.join([sys.executable, "-c", script]),
+        write_bytes=ignore,
+        write_str=ignore,
+        close=ignore,
+        download_manager=DownloadManager(),
+    )
+
+
+@pytest.mark.subprocess
+async def test_an_app_that_ignores_quit_is_killed_with_its_children() -> None:
+    # Announces itself as a Textual app, starts a child, and then never reads its stdin.
+    script = (
+        "import subprocess, sys, time; print('__GANGLION__', flush=True);"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']);"
+        "print(child.pid, file=sys.stderr, flush=True); time.sleep(600)"
+    )
+    tab = _tab_service(script)
+    await tab.start(80, 24)
+    assert tab.pid is not None
+    pid = tab.pid
+    await _until(lambda: bool(_tabs(pid)), 30, "the app never started its child")
+    (child,) = _tabs(pid)
+    await tab.stop()
+    await _until(lambda: not Path(f"/proc/{pid}").exists(), 10, "the app outlived stop()")
+    await _until(lambda: not _alive(child), 10, "the app's child outlived stop()")
+
+
+@pytest.mark.subprocess
+async def test_a_crashing_apps_traceback_is_one_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    script = "secret_local = 'do-not-show'; raise ValueError('the app broke')"
+    tab = _tab_service(script)
+    with caplog.at_level(logging.INFO, logger="textual-serve"):
+        await tab.start(80, 24)
+        await tab.stop()
+    lines = [record.getMessage() for record in caplog.records]
+    assert "a tab's app wrote to stderr, last: ValueError: the app broke" in lines
+    assert not any("Traceback" in line or "do-not-show" in line for line in lines)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

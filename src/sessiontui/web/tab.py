@@ -47,7 +47,8 @@ class TabService(AppService):
         self._stdin = process.stdin
         # AppService.run copies whatever the app wrote on stderr to the console, tracebacks
         # and all; it gets an empty stream, and the real one is summed up in one line.
-        self._errors = asyncio.create_task(_summarise_stderr(process))
+        assert process.stderr is not None
+        self._errors = asyncio.create_task(_summarise_stderr(process.stderr))
         empty = asyncio.StreamReader()
         empty.feed_eof()
         process.stderr = empty
@@ -77,10 +78,8 @@ class TabService(AppService):
             await self._errors
 
 
-async def _summarise_stderr(process: Process) -> None:
+async def _summarise_stderr(stderr: asyncio.StreamReader) -> None:
     """Read the app's stderr to its end and log its last line, if any, as one line."""
-    stderr = process.stderr
-    assert stderr is not None
     # Only the tail is kept: a runaway app cannot grow serve's memory through its stderr.
     tail = b""
     while chunk := await stderr.read(64 * 1024):
