@@ -275,7 +275,8 @@ def test_both_typing_on_the_same_line_keeps_both_words_in_place() -> None:
     theirs = with_note(base, "Group 1", see="a wall, two doors")
     result = merge(base, mine, theirs)
     see = note_of(result.session, "empathy", "Group 1").see  # type: ignore[union-attr]
-    assert (see, result.conflicts) == ("a wall, two doors and a window", ())
+    # Added at one place on both sides: both kept whole, in one order whichever screen saves.
+    assert (see, result.conflicts) == ("a wall and a window, two doors", ())
 
 
 def test_both_rewriting_the_same_words_keeps_both_marked_and_says_so() -> None:

@@ -25,7 +25,26 @@ def test_a_line_added_before_a_changed_first_line_needs_no_markers() -> None:
 
 
 def test_both_carrying_on_the_last_line_keep_both_words_unmarked() -> None:
-    assert merge_text("a b", "a b mine", "a b theirs") == ("a b theirs mine", False)
+    assert merge_text("a b", "a b mine", "a b theirs") == ("a b mine theirs", False)
+    assert merge_text("a b", "a b theirs", "a b mine") == ("a b mine theirs", False)
+
+
+def test_text_both_added_at_one_place_goes_in_one_order_whoever_saves() -> None:
+    """Both screens put two insertions at one place in the same order, so neither is split.
+
+    Before, the file's text went first: B's save put "b0" after A's half-typed "a00", then
+    A's save put B's "b0" before A's next letters, making "a00b001" of "a0001" and "b0001".
+    """
+    begun = "Seen: "
+    file = begun + "a00"  # A typed "a00" and saved
+    b_text, _ = merge_text(begun, begun + "b0", file)  # B typed "b0" and saves
+    file = b_text
+    a_text, _ = merge_text(begun + "a00", begun + "a0001 ", file)  # A carries on, saves
+    file = a_text
+    b_typed = b_text + "001 "  # B carries on after its own "b0", at the end of its text
+    file, marked = merge_text(b_text, b_typed, file)
+    assert not marked
+    assert file.split() == ["Seen:", "a0001", "b0001"]
 
 
 def test_a_word_is_not_taken_as_the_start_of_a_longer_one() -> None:
@@ -73,3 +92,59 @@ def test_two_typists_saving_in_turn_lose_no_word(data: st.DataObject) -> None:
     kept = set(file.split())
     for name, words in typed.items():
         assert [word for word in words if word not in kept] == [], (name, file)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_two_typists_on_one_line_keep_every_word_whole(data: st.DataObject) -> None:
+    """Two screens typing letter by letter on one line, saving in turn: no word split or joined.
+
+    Each types at the end of its own text and, after a merge, carries on right after its own
+    last letter (as the notes pane places the cursor): found as the text it had, whole.
+    """
+    begun = "Seen: "
+    file = begun
+    screens = {"a": begun, "b": begun}
+    bases = {"a": begun, "b": begun}
+    cursors = {"a": len(begun), "b": len(begun)}
+    typed: dict[str, list[str]] = {"a": [], "b": []}
+    pending = {"a": "", "b": ""}
+
+    def key(name: str) -> None:
+        if not pending[name]:
+            typed[name].append(f"{name}{len(typed[name])}")
+            pending[name] = typed[name][-1] + " "
+        text, at = screens[name], cursors[name]
+        screens[name] = text[:at] + pending[name][0] + text[at:]
+        cursors[name] = at + 1
+        pending[name] = pending[name][1:]
+
+    def save(name: str) -> None:
+        nonlocal file
+        merged, _ = merge_text(bases[name], screens[name], file)
+        before = screens[name][: cursors[name]]
+        # The letters before the cursor are this screen's, in order: the merge only adds.
+        cursors[name] = _after_letters(merged, before)
+        file = screens[name] = bases[name] = merged
+
+    steps = data.draw(st.lists(st.sampled_from(["a", "b", "save a", "save b"]), max_size=80))
+    for step in steps:
+        if step in screens:
+            key(step)
+        else:
+            save(step.removeprefix("save "))
+    for name in screens:  # each finishes its word and saves
+        while pending[name]:
+            key(name)
+        save(name)
+    kept = file.split()
+    for name, words in typed.items():
+        assert [word for word in words if word not in kept] == [], (name, file)
+
+
+def _after_letters(text: str, letters: str) -> int:
+    """The offset in `text` right after `letters` taken in order, each as early as possible."""
+    at = 0
+    for letter in letters:
+        at = text.index(letter, at) + 1
+    return at

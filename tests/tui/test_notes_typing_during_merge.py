@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import TextArea
 
 from pilot_helpers import START, FakeClock, settle
@@ -20,6 +21,7 @@ from sessiontui.session_file.writer import SessionWriter
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import make_app
 from sessiontui.tui.screens.notes import NotesScreen
+from sessiontui.tui.widgets.notes import _moved_offset
 
 ITEM, GROUP = "coffee-trial", "Group 1"
 
@@ -81,3 +83,20 @@ async def test_a_key_typed_as_a_merge_arrives_is_kept(tmp_path: Path, example_pa
         screen.save_now()
         await settle(pilot)
     assert saved_text(path) == "first typed on\ntheirs"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "offset", "expected"),
+    [
+        # The other's half-typed word merged in right after this typist's: stay before it.
+        ("x b0 y a00", "x a1 b0 y a00b0", len("x b0 y a00"), len("x a1 b0 y a00")),
+        # ...or merged in before it: stay after this typist's own letters.
+        ("Seen: b0", "Seen: a00b0", len("Seen: b0"), len("Seen: a00b0")),
+        ("Seen: a0 b1", "Seen: a0 a2b1 b3", len("Seen: a0 b1"), len("Seen: a0 a2b1")),
+    ],
+)
+def test_the_cursor_stays_right_after_the_typists_own_last_letter(
+    old: str, new: str, offset: int, expected: int
+) -> None:
+    """After a merge the next key lands after the typist's own text, not the other's word."""
+    assert _moved_offset(old, new, offset) == expected

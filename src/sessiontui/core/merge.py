@@ -212,8 +212,9 @@ def _finer(old: str, other: str, ours: str, level: int) -> str | None:
 
     Two people typing into one line at once change it on both sides, but rarely the same
     words: merged finer, each keeps their words where they typed them, with no markers.
-    Where both added text at one place, the file's comes first. None when both changed the
-    same words other than by adding letters (or the stretch is too long to compare so).
+    Where both added text at one place, both are kept in one order (see `_both_added`).
+    None when both changed the same words other than by adding letters (or the stretch is
+    too long to compare so).
     """
     if level > _CHARACTERS:
         return None
@@ -254,17 +255,20 @@ def _only_added(old: str, new: str) -> bool:
 
 
 def _both_added(theirs: str, mine: str) -> str:
-    """Text both sides added at one place: both, the file's first, unless one holds the other.
+    """Text both sides added at one place: both, in their text's order, unless one holds the other.
 
     One holding the other at its start, up to a word's end, is one person's typing that
-    reached both sides (a save merged in), so it is kept once.
+    reached both sides (a save merged in), so it is kept once. Otherwise the two go in an
+    order both screens agree on, whichever of them saves: ordered by whose text or whose
+    save, one screen's merge would put B's word after A's half-typed word and the other's
+    put A's next letters after B's, splitting both words ("a00b001").
     """
     for longer, shorter in ((mine, theirs), (theirs, mine)):
         if longer.startswith(shorter) and (
             shorter[-1:].isspace() or longer[len(shorter) : len(shorter) + 1].isspace()
         ):
             return longer
-    return theirs + mine
+    return "".join(sorted((theirs, mine)))
 
 
 def _beside(was: str, theirs: str, mine: str) -> str | None:

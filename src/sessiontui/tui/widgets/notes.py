@@ -9,6 +9,7 @@ not echoed back as edits.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -194,6 +195,10 @@ class NotesPane(Vertical):
         self.word_count.show(list(self._counts.values()))
 
 
+_TRACED_LIMIT = 4_000
+"""Characters compared one by one at most to trace the cursor: notes far longer than typed."""
+
+
 def _offset_of(text: str, location: tuple[int, int]) -> int:
     """The character offset of a (row, column) location in `text`."""
     lines = text.split("\n")
@@ -211,16 +216,37 @@ def _moved_offset(old: str, new: str, offset: int) -> int:
     """Where the cursor at `offset` in `old` belongs in `new`, which grew from it elsewhere.
 
     Keys typed while another screen's save is merged in must land where the person was
-    typing: after the same text, found in the new text (the last copy: in a kept clash this
-    screen's version comes second), or the same distance from the end.
+    typing: right after their own last letter, before any text the merge put at the cursor
+    (else their next keys land after the other's half-typed word, splitting both words).
+    `old` found whole in `new` (the last copy: in a kept clash this screen's version comes
+    second) gives it directly; otherwise the letters of `old` are traced into `new`.
     """
     found = new.rfind(old) if old else -1
     if found >= 0:
         return found + offset
+    same_start = 0
+    for before, after in zip(old, new, strict=False):
+        if before != after:
+            break
+        same_start += 1
+    if offset <= same_start:
+        return offset
+    # The same ending, up to the cursor only: the letter before the cursor may be followed
+    # by the other's letters in `new`, making a longer ending the same by chance.
+    same_end = 0
+    limit = min(len(old) - offset, len(new) - same_start)
+    while same_end < limit and old[-1 - same_end] == new[-1 - same_end]:
+        same_end += 1
+    # Follow the letter before the cursor through the stretch that differs.
+    old_middle = old[same_start : len(old) - same_end]
+    new_middle = new[same_start : len(new) - same_end]
+    letter = offset - same_start - 1
+    if len(old_middle) + len(new_middle) <= _TRACED_LIMIT and letter >= 0:
+        matcher = difflib.SequenceMatcher(None, old_middle, new_middle, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            if block.a <= letter < block.a + block.size:
+                return same_start + block.b + letter - block.a + 1
     tail = old[offset:]
     if new.endswith(tail):
         return len(new) - len(tail)
-    head = old[:offset]
-    if new.startswith(head):
-        return len(head)
     return min(offset, len(new))
