@@ -95,6 +95,9 @@ EventKind = Literal[
     "replan",
     "insert",
     "move",
+    "pin",
+    "hide_ways",
+    "show_ways",
 ]
 ActionStatus = Literal["open", "done", "dropped"]
 
@@ -200,8 +203,10 @@ class AgendaItem(_Table):
     """Minutes left at which this item's countdown turns to its warning state (default: the session's), unless `warn_fraction` of the item comes sooner."""
     warn_fraction: Share | None = None
     """Share of this item's length (0 to 1) left at which its countdown turns to its warning state (default: the session's); the warning starts at whichever of this and `warn_minutes` comes sooner."""
+    where: str = ""
+    """Where the room goes for this item, shown with its groups: a room, or a call or breakout link."""
     facilitator_notes: str = ""
-    """Instructions and materials for whoever runs the item; kept in the file because saving drops TOML comments."""
+    """Instructions and materials for whoever runs the item, never shown to the room nor in participants' minutes; kept in the file because saving drops TOML comments."""
 
     @field_validator("at")
     @classmethod
@@ -236,6 +241,8 @@ class Group(_Table):
     """Participant names in this group."""
     seed: int | None = None
     """Random seed the groups were drawn with, so the draw can be reproduced."""
+    where: str = ""
+    """Where this group meets (a room, a table, a breakout link); shown beside the group to the room."""
 
 
 class Note(_Table):
@@ -323,13 +330,15 @@ class Event(_Table):
     at: dt.datetime
     """When it happened, as an offset date-time (written in UTC)."""
     kind: EventKind
-    """start, pause, resume, next, back, extend, skip, finish, broadcast, replan, insert or move; a skip of a later item drops it, a replan of one item changes its length."""
+    """start, pause, resume, next, back, extend, skip, finish, broadcast, replan, insert, move, pin, hide_ways or show_ways; a skip of a later item drops it, a replan of one item changes its length."""
     item: str | None = None
     """The agenda item it concerns, where it concerns one: for skip a later item to drop, for move the item moved."""
     minutes: Annotated[int, Field(ge=-240, le=240)] | None = None
     """For extend: minutes added to the current item (negative to shorten)."""
     text: str | None = None
-    """For broadcast: the message for the shared screen (empty clears it)."""
+    """For broadcast: the message for the shared screen (empty clears it); for pin: the name of the way of working kept on every shared screen (empty goes back to rotating them)."""
+    seconds: Annotated[int, Field(ge=1, le=86_400)] | None = None
+    """For broadcast: how many seconds the message stays up; none keeps it until it is cleared or replaced."""
     plan: dict[str, Minutes] | None = None
     """For replan: the new minutes of each item it changed, by item id."""
     new_item: AgendaItem | None = None
@@ -348,6 +357,8 @@ class Event(_Table):
             raise ValueError("an extend event needs `minutes`")
         if self.kind == "broadcast" and self.text is None:
             raise ValueError("a broadcast event needs `text` (empty to clear)")
+        if self.kind == "pin" and self.text is None:
+            raise ValueError("a pin event needs `text` (a way of working's name, empty to unpin)")
         if self.kind == "replan" and not self.plan:
             raise ValueError("a replan event needs `plan`")
         if self.kind == "insert" and self.new_item is None:
@@ -374,6 +385,8 @@ class Session(_Table):
     """Planned end, local time (e.g. 16:00:00)."""
     venue: str = ""
     """Where it happens (a room, or "Online")."""
+    chatham_house: bool = False
+    """True when the Chatham House Rule applies: what was said may be used, but the minutes for participants name nobody and no organisation."""
     timezone: str | None = None
     """IANA time zone of `start`, `end` and `at` (e.g. "Europe/London"); default: the computer's."""
     warn_minutes: Annotated[int, Field(ge=0, le=240)] = 2
