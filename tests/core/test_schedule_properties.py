@@ -183,8 +183,11 @@ def check(session: Session, run: RunState) -> None:
     if run.turn is not None:
         assert run.current is not None
         item = items[run.current].item
-        assert item.turn_minutes is not None
-        length = dt.timedelta(minutes=item.turn_minutes)
+        # A turn is `turn_minutes` when every turn fits the item, else a share of its budget.
+        length = run.turn.length
+        if item.turn_minutes is not None:
+            assert length <= dt.timedelta(minutes=item.turn_minutes)
+        assert length * run.turn.of <= items[run.current].budget
         assert run.turn.number >= 1 and ZERO < run.turn.remaining <= length
         assert run.turn.of == (item.group_size or 2)
         assert length * run.turn.number - run.turn.remaining == items[run.current].active

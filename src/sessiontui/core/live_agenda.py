@@ -137,6 +137,11 @@ class Replay:
         self.finished_on: int | None = None
         self.paused_for = _ZERO
         self.broadcast: str | None = None
+        self.broadcast_at: dt.datetime | None = None
+        self.broadcast_seconds: int | None = None
+        # The room's reminders change in every status, as a broadcast does.
+        self.pinned: str | None = None
+        self.ways_hidden = False
         self.last: dt.datetime | None = None
         self.charged_to: dt.datetime | None = None
 
@@ -147,7 +152,14 @@ class Replay:
         self.charge(moment)
         kind = event.kind
         if kind == "broadcast":
+            # Whether it has expired depends on `now`, so the expiry is kept, not applied here.
             self.broadcast = event.text or None
+            self.broadcast_at = moment if self.broadcast else None
+            self.broadcast_seconds = event.seconds if self.broadcast else None
+        elif kind == "pin":
+            self.pinned = event.text or None
+        elif kind in ("hide_ways", "show_ways"):
+            self.ways_hidden = kind == "hide_ways"
         elif kind == "insert":
             # Applied even after the finish, so an item once added is never lost.
             if event.new_item is not None and event.new_item.id not in self.ids:

@@ -236,16 +236,26 @@ def log_lines(session: Session, tz: tzinfo | None = None) -> list[LogLine]:
         elif kind == "back":
             lines.append(LogLine(at, "back", f"Went back from {current_title or 'the finish'}"))
         elif kind == "broadcast":
-            text = event.text or ""
-            lines.append(
-                LogLine(
-                    at, "broadcast", f"Told the room: {text}" if text else "Cleared the message"
-                )
-            )
+            lines.append(LogLine(at, "broadcast", _broadcast_text(event)))
+        elif kind == "pin":
+            pinned = f"Pinned “{event.text}” for the room" if event.text else "Unpinned"
+            lines.append(LogLine(at, "pin", pinned))
+        elif kind in ("hide_ways", "show_ways"):
+            verb = "Hid" if kind == "hide_ways" else "Showed"
+            lines.append(LogLine(at, kind, f"{verb} the ways of working"))
     if paused_at is not None:
         lines.append(LogLine(paused_at, "pause", "Paused (never resumed)"))
     lines.sort(key=lambda line: line.at)
     return lines
+
+
+def _broadcast_text(event: Event) -> str:
+    """A broadcast in words, with how long it stayed up when it had an expiry."""
+    if not event.text:
+        return "Cleared the message"
+    if event.seconds is None:
+        return f"Told the room: {event.text}"
+    return f"Told the room for {span_text(dt.timedelta(seconds=event.seconds))}: {event.text}"
 
 
 def _change_text(event: Event, titles: dict[str, str]) -> str:

@@ -61,7 +61,12 @@ Replaying the log
     finish
         The current item is done and the session finishes.
     broadcast
-        The latest text is shown; an empty text clears it.
+        The latest text is shown; an empty text clears it. With `seconds` it stops showing
+        that long after it was sent (`RunState.broadcast` is then None at a later `now`).
+    pin / hide_ways / show_ways
+        The last pin names the way of working every shared screen keeps up (empty text goes
+        back to rotating them; a name no longer among the ways of working pins nothing); the
+        last of hide_ways and show_ways says whether the room sees them at all.
     replan
         Sets the minutes of the named pending items, replacing any extends they had before.
         Ids that are unknown or not pending are ignored.
@@ -70,9 +75,18 @@ Replaying the log
         `live_agenda.Replay`, so the items of a `RunState` are the live agenda in running order,
         each with its `origin`, and an index means a place in it, not in the plan.
 
-    Before start only broadcast, replan, skip-ahead, insert and move apply (they change the
-    plan, not the run); after finish only broadcast, back, insert and move do (an item added
-    after the finish is listed, never run).
+    Before start only broadcast, pin, hide/show, replan, skip-ahead, insert and move apply
+    (they change the plan or what the room sees, not the run); after finish only broadcast,
+    pin, hide/show, back, insert and move do (an item added after the finish is listed, never
+    run).
+
+Turns
+    A pairing item's groups each take one turn per person: pairs 2, threes 3. `RunState.turns`
+    has one entry per group size, from the groups drawn for the item or, before any are drawn,
+    from the people present (`grouping.group_sizes`). A turn lasts `turn_minutes` when every
+    turn of the group fits the item's budget (extends included), else the budget shared out
+    evenly, so a 15-minute round with 7-minute turns gives pairs 7 minutes each and threes 5.
+    Without `turn_minutes` the budget is shared out. The count goes on past the last turn.
 
 Projection
     From the current item: t = now + max(remaining, 0); then each later pending item starts at t,
@@ -109,13 +123,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sessiontui.core import item_kinds
+from sessiontui.core import grouping, item_kinds
 from sessiontui.core.live_agenda import ItemState, Origin, Replay, RunStatus
 from sessiontui.core.model import AgendaItem, Session
 
@@ -124,6 +138,9 @@ Phase = Literal["planned", "running", "warning", "time-up", "overtime", "paused"
 
 TIME_UP_FOR = dt.timedelta(seconds=5)
 """How long after zero the countdown says TIME UP before it counts overtime, so a frame shows it."""
+
+_ALWAYS_ALLOWED = frozenset({"broadcast", "pin", "hide_ways", "show_ways"})
+"""Controls of what the room is shown, not of the run: they apply in every status."""
 
 _ZERO = dt.timedelta(0)
 _SECOND = dt.timedelta(seconds=1)
@@ -186,11 +203,29 @@ class FixedRisk:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """Where a pairing round is in its turns, so the room gets its swap cue on time."""
+    """Where the groups of one size are in a pairing round, so the room gets its swap cue on time.
+
+    Two turns are equal when they are at the same moment of the round (number, of, remaining):
+    that is what a screen compares to cue a swap; the round's shape is carried beside it.
+    """
 
     number: int
+    """The turn being had, from 1; above `of` once every person has had theirs."""
     of: int
+    """Turns in the round: one per person in the group, so `group_size`."""
     remaining: dt.timedelta
+    """Time left in this turn."""
+    group_size: int = field(default=0, compare=False)
+    """People in each of these groups (2 for pairs, 3 for threes); 0 in a hand-made Turn is `of`."""
+    groups: int = field(default=0, compare=False)
+    """How many groups of this size there are; 0 when nobody is known (no roster, no groups)."""
+    length: dt.timedelta = field(default=_ZERO, compare=False)
+    """The length of one turn: `turn_minutes` when every turn fits the item, else a fair share."""
+
+    def __post_init__(self) -> None:
+        if self.group_size == 0:
+            # A group of N gets N turns, so the size is known from the count.
+            object.__setattr__(self, "group_size", self.of)
 
     @property
     def overtime(self) -> bool:
@@ -215,9 +250,24 @@ class RunState:
     planned_finish: dt.datetime
     drift: dt.timedelta
     broadcast: str | None
+    """The message the room is shown now; None when there is none or it has expired."""
     fixed_at_risk: list[FixedRisk]
-    turn: Turn | None
     plan_shift: dt.timedelta
+    turns: list[Turn] = field(default_factory=list)
+    """During a pairing round, one per group size of the current item, most people first."""
+    broadcast_since: dt.datetime | None = None
+    """When the message showing now was sent (UTC); None with no message."""
+    broadcast_until: dt.datetime | None = None
+    """When it stops showing by itself (UTC); None keeps it until it is cleared or replaced."""
+    pinned: str | None = None
+    """The way of working kept on every shared screen (its name as the session spells it)."""
+    ways_hidden: bool = False
+    """True when the facilitator hid the ways of working from the room."""
+
+    @property
+    def turn(self) -> Turn | None:
+        """The turn of the groups with the most people, for screens that show one turn line."""
+        return self.turns[0] if self.turns else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +429,8 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
     remaining = None if current is None else run.budget[current] - run.active[current]
     plan_end = times[-1][1] if times else session_start
     elapsed = _ZERO if run.started_at is None else (run.finished_at or moment) - run.started_at
+    until = _broadcast_until(run)
+    broadcast = run.broadcast if until is None or moment < until else None
     return RunState(
         status=run.status,
         now=moment,
@@ -392,10 +444,14 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
         projected_finish=projected.astimezone(zone),
         planned_finish=_wall(session, session.end, zone, shift).astimezone(zone),
         drift=projected - plan_end,
-        broadcast=run.broadcast,
+        broadcast=broadcast,
         fixed_at_risk=risks,
-        turn=_turn(run.agenda[current], run.active[current]) if current is not None else None,
         plan_shift=shift,
+        turns=[] if current is None else _turns(session, run, current),
+        broadcast_since=None if broadcast is None else run.broadcast_at,
+        broadcast_until=None if broadcast is None else until,
+        pinned=_way_named(session, run.pinned),
+        ways_hidden=run.ways_hidden,
     )
 
 
@@ -478,14 +534,75 @@ def _project(
     return moment, risks, spans
 
 
-def _turn(item: AgendaItem, active: dt.timedelta) -> Turn | None:
-    if not item_kinds.kind(item.kind).has_turns or item.turn_minutes is None:
-        return None
-    length = dt.timedelta(minutes=item.turn_minutes)
-    done, into = divmod(active, length)
+def _turns(session: Session, run: Replay, current: int) -> list[Turn]:
+    """Each group size's place in the current pairing round, the size with most people first."""
+    item = run.agenda[current]
+    if not item_kinds.kind(item.kind).has_turns:
+        return []
+    budget, active = run.budget[current], run.active[current]
     # A kind with turns is grouped (item_kinds checks it), so it has a default group size.
-    of = item.group_size or item_kinds.default_group_size(item.kind)
-    return Turn(number=done + 1, of=of, remaining=length - into)
+    planned_size = item.group_size or item_kinds.default_group_size(item.kind)
+    counts = _group_counts(session, item.id, planned_size)
+    # Most people first; a tie goes to the size the plan asked for, then the smaller.
+    order = sorted(counts, key=lambda size: (-size * counts[size], size != planned_size, size))
+    turns: list[Turn] = []
+    for size in order:
+        length = _turn_length(item, budget, size)
+        if length <= _ZERO:
+            continue  # an item cut to nothing has no turns to count
+        done, into = divmod(active, length)
+        turns.append(Turn(done + 1, size, length - into, size, counts[size], length))
+    return turns
+
+
+def _group_counts(session: Session, item_id: str, planned_size: int) -> dict[int, int]:
+    """How many groups of each size the item has: as drawn, else as the people present make."""
+    drawn = [len(group.members) for group in grouping.groups_for(session, item_id)]
+    sizes = [size for size in drawn if size > 0] or grouping.group_sizes(
+        len(grouping.present_names(session)), planned_size
+    )
+    if not sizes:
+        # No roster and no groups: the round as planned, of an unknown number of groups.
+        return {planned_size: 0}
+    counts: dict[int, int] = {}
+    for size in sizes:
+        counts[size] = counts.get(size, 0) + 1
+    return counts
+
+
+def _turn_length(item: AgendaItem, budget: dt.timedelta, size: int) -> dt.timedelta:
+    """One turn: `turn_minutes` when all `size` of them fit the budget, else an even share of it.
+
+    So a 15-minute round with 7-minute turns gives pairs 7 minutes each and threes 5, and
+    every group finishes its round within the item. Whole seconds, for the digits.
+    """
+    if item.turn_minutes is not None:
+        wanted = dt.timedelta(minutes=item.turn_minutes)
+        if wanted * size <= budget:
+            return wanted
+    return (max(budget, _ZERO) / size) // _SECOND * _SECOND
+
+
+def _broadcast_until(run: Replay) -> dt.datetime | None:
+    """When the last broadcast stops showing by itself; None when it stays until cleared."""
+    if run.broadcast_at is None or run.broadcast_seconds is None:
+        return None
+    return run.broadcast_at + dt.timedelta(seconds=run.broadcast_seconds)
+
+
+def _way_named(session: Session, name: str | None) -> str | None:
+    """The way of working a pin names, as the session spells it; None when none matches now."""
+    if name is None:
+        return None
+    wanted = " ".join(name.split()).casefold()
+    return next(
+        (
+            way.name
+            for way in session.ways_of_working
+            if " ".join(way.name.split()).casefold() == wanted
+        ),
+        None,
+    )
 
 
 def _zone(session: Session, tz: tzinfo | None) -> tzinfo:
@@ -623,16 +740,17 @@ def next_events_allowed(state: RunState) -> set[str]:
     """The controls that would change the run now, so the screen can grey out the others.
 
     Exact for start, pause, resume, next, back, extend, skip and finish (back needs an item to
-    go back to). Broadcast is always on, for a closing message after the finish too; replan
-    until the finish, as the log ignores it after.
+    go back to). Broadcast, pin and hiding or showing the ways of working are always on (the
+    room sees them before the start and after the finish too); replan until the finish, as
+    the log ignores it after.
     """
     if state.status == "planned":
-        return {"start", "replan", "broadcast"}
+        return {"start", "replan", *_ALWAYS_ALLOWED}
     if state.status == "finished":
         # Back reopens the item the session finished on; a start with nothing to run has none.
         reopenable = any(run.actual_start is not None for run in state.items)
-        return {"back", "broadcast"} if reopenable else {"broadcast"}
-    allowed = {"next", "extend", "skip", "finish", "replan", "broadcast"}
+        return {"back", *_ALWAYS_ALLOWED} if reopenable else set(_ALWAYS_ALLOWED)
+    allowed = {"next", "extend", "skip", "finish", "replan", *_ALWAYS_ALLOWED}
     allowed.add("pause" if state.status == "running" else "resume")
     if state.current:
         allowed.add("back")
