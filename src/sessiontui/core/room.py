@@ -14,9 +14,15 @@ its clock is from `now`, without a message every second.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from datetime import tzinfo
+from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict
+
+from sessiontui.core import grouping, item_kinds, schedule
+from sessiontui.core.model import Session
+from sessiontui.core.schedule import ItemRun, RunState
 
 RoomStatus = Literal["planned", "running", "paused", "finished"]
 RoomPhase = Literal["planned", "running", "warning", "time-up", "overtime", "paused", "finished"]
@@ -150,7 +156,8 @@ class RoomState(_Room):
     current: RoomItem | None
     """The item the room is on; none before the start and after the finish."""
     clock: RoomClock | None
-    """Its countdown; none when no item runs."""
+    """The countdown: the current item's; before the start the first item's full length (phase
+    planned), after the finish zero (phase finished); none only when nothing is left to run."""
     turns: list[RoomTurn]
     """During a pairing round: one entry per group size (pairs, threes), largest share first."""
     next: RoomItem | None
@@ -167,3 +174,169 @@ class RoomState(_Room):
     """The name of the way of working the facilitator pinned; none when they rotate."""
     ways_hidden: bool
     """True when the facilitator hid the ways of working from the room."""
+
+
+_MINUTE = dt.timedelta(minutes=1)
+
+_Local: TypeAlias = Callable[[dt.datetime], dt.datetime]
+"""An instant to the session's zone."""
+_Until: TypeAlias = Callable[[dt.timedelta], "dt.datetime | None"]
+"""When a clock with this much left reaches zero, or None when it is not moving."""
+
+
+def room_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> RoomState:
+    """What the room sees at `now` (an aware instant), from the plan and the log alone.
+
+    Pure, like `schedule.run_state`, so the projector, every phone and the API agree.
+    """
+    zone = tz if tz is not None else schedule.session_zone(session)
+    return room_state_of(session, schedule.run_state(session, now, zone), zone)
+
+
+def room_state_of(session: Session, state: RunState, zone: tzinfo) -> RoomState:
+    """What the room sees, from a run state already worked out (the run screen has one)."""
+    now = state.now
+
+    def local(moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(zone)
+
+    def moving_until(left: dt.timedelta) -> dt.datetime | None:
+        # A paused clock is not moving: a page would count down a time that is not passing.
+        return None if state.status != "running" else local(now + left)
+
+    items = [
+        _room_item(run, label, local)
+        for run, label in zip(state.items, _labels(state), strict=True)
+    ]
+    current = None if state.current is None else items[state.current]
+    starts_at = state.started_at or (
+        dt.datetime.combine(session.date, session.start, tzinfo=zone).astimezone(dt.UTC)
+        + state.plan_shift
+    )
+    broadcast = None
+    if state.broadcast is not None and state.broadcast_since is not None:
+        until = None if state.broadcast_until is None else local(state.broadcast_until)
+        broadcast = RoomBroadcast(
+            text=state.broadcast, since=local(state.broadcast_since), until=until
+        )
+    return RoomState(
+        title=session.title,
+        date=session.date,
+        venue=session.venue,
+        timezone=_zone_name(zone),
+        now=local(now),
+        status=state.status,
+        starts_at=local(starts_at),
+        finishes_at=local(state.projected_finish),
+        drift_seconds=state.drift.total_seconds(),
+        current=current,
+        clock=_clock(session, state, moving_until),
+        turns=[
+            RoomTurn(
+                group_size=turn.group_size,
+                groups=turn.groups,
+                number=turn.number,
+                of=turn.of,
+                turn_seconds=turn.length.total_seconds(),
+                remaining_seconds=turn.remaining.total_seconds(),
+                ends_at=moving_until(turn.remaining),
+            )
+            for turn in state.turns
+        ],
+        next=next((item for item in items if item.state == "next"), None),
+        agenda=items,
+        groups=[] if state.current is None else _groups(session, state.items[state.current]),
+        broadcast=broadcast,
+        ways=[RoomWay(name=way.name, text=way.text) for way in session.ways_of_working],
+        pinned=state.pinned,
+        ways_hidden=state.ways_hidden,
+    )
+
+
+def room_schema() -> dict[str, Any]:
+    """The JSON Schema of `RoomState`, which the HTTP API publishes for its clients."""
+    return RoomState.model_json_schema()
+
+
+def _labels(state: RunState) -> list[RoomItemState]:
+    """Each item's state as the room reads the agenda: done, current, next, coming or dropped.
+
+    An item skipped before it started was dropped; skipped while running, it was done (the
+    room had it, cut short). Items the session finished without running were dropped too.
+    """
+    labels: list[RoomItemState] = []
+    finished = state.status == "finished"
+    for run in state.items:
+        label: RoomItemState
+        if run.state == "current":
+            label = "current"
+        elif run.state == "done":
+            label = "done"
+        elif run.state == "skipped" or finished:
+            # Had by the room if it ever started, however short; else taken off the agenda.
+            label = "dropped" if run.actual_start is None else "done"
+        elif "next" in labels:
+            label = "coming"
+        else:
+            label = "next"
+        labels.append(label)
+    return labels
+
+
+def _room_item(run: ItemRun, state: RoomItemState, local: _Local) -> RoomItem:
+    """One agenda item for the wall: its span as things stand, never its facilitator notes."""
+    start, end = run.projected_start, run.projected_end
+    if start is None or end is None:
+        # Cut short, dropped or left unrun: where it ran, else where the plan had it.
+        if run.actual_start is None:
+            start, end = run.planned_start, run.planned_end
+        else:
+            start, end = run.actual_start, run.actual_end or run.actual_start + run.active
+    item = run.item
+    return RoomItem(
+        id=item.id,
+        title=item.title,
+        kind=item.kind,
+        starts_at=local(start),
+        ends_at=local(end),
+        planned_start=None if run.origin == "inserted" else local(run.planned_start),
+        minutes=run.budget // _MINUTE,
+        state=state,
+        inserted=run.origin == "inserted",
+        prompts=list(item.prompts),
+        where=item.where,
+        word_limit=item.word_limit,
+    )
+
+
+def _clock(session: Session, state: RunState, moving_until: _Until) -> RoomClock | None:
+    """The countdown in the words the run screen uses, from `schedule.countdown`."""
+    if state.status == "planned" and not any(run.state == "pending" for run in state.items):
+        return None
+    count = schedule.countdown(session, state)
+    # Signed: the overtime counts below zero, so a page can go on counting by itself.
+    left = count.remaining - count.overtime if state.remaining is None else state.remaining
+    return RoomClock(
+        phase=count.phase,
+        remaining_seconds=left.total_seconds(),
+        budget_seconds=count.budget.total_seconds(),
+        ends_at=None if state.current is None else moving_until(left),
+        label=count.label,
+    )
+
+
+def _groups(session: Session, run: ItemRun) -> list[RoomGroup]:
+    """The current item's drawn groups: names and where each meets, nothing else about anyone."""
+    item = run.item
+    if item.kind not in item_kinds.grouped_names():
+        return []
+    return [
+        RoomGroup(name=group.name, members=list(group.members), where=group.where or item.where)
+        for group in grouping.groups_for(session, item.id)
+    ]
+
+
+def _zone_name(zone: tzinfo) -> str:
+    """The zone's IANA name; a fixed offset (a session without a zone) by its offset."""
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) else str(zone)
