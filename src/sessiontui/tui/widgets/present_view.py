@@ -1,0 +1,336 @@
+"""What the shared screen says at one moment, worded from the room's state (`core.room`).
+
+`present_view` is pure (no Textual), so the wording is tested without a screen and the
+present screen only paints it. It reads a `RoomState`, the one model of what the room sees
+that the phones and the API use too, so every view of a session says the same: the item,
+what comes next and when, the agenda as it will run, the groups and where they meet, and
+whose turn it is. User text goes through `sessiontui.display`, never through markup.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from rich.text import Text
+
+from sessiontui.display import user_line, user_text
+from sessiontui.tui.widgets.overview import long_date, time_range
+
+if TYPE_CHECKING:
+    from sessiontui.core.room import RoomClock, RoomItem, RoomState, RoomTurn, RoomWay
+
+SWAP_CUE_SECONDS: Final = 10.0
+"""How long "SWAP" is said after a turn ends (the run screen's cue lasts as long)."""
+
+FLASH_SECONDS: Final = 3.0
+"""How long the whole screen flashes at a swap: long enough to catch every eye, short enough
+not to hide the clock."""
+
+SIZE_NAMES: Final = {2: "Pairs", 3: "Threes", 4: "Fours", 5: "Fives", 6: "Sixes"}
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaLines:
+    """The agenda as it will run, a line per item, and which line is the room's now."""
+
+    lines: tuple[Text, ...]
+    focus: int
+    """The current item's line (the next one's before the start, the last after the end)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PresentView:
+    """Everything the shared screen shows, each part compared on its own so only changes repaint."""
+
+    status: str
+    phase: str
+    title: Text
+    next: tuple[Text, ...]
+    """The line under the title, longest wording first (see `FitLine`)."""
+    digits: str
+    label: tuple[Text, ...]
+    """The line under the digits: the phase, or whose turn it is and the item's time left."""
+    swap: bool
+    """True for `SWAP_CUE_SECONDS` after any group size's turn ended."""
+    flash: bool
+    """True for `FLASH_SECONDS` after any group size's turn ended."""
+    turn_numbers: tuple[tuple[str, int, int], ...]
+    """(item id, group size, turn number) per group size: the bell rings when one goes up."""
+    other_turns: Text
+    groups: Text
+    groups_title: str
+    prompts: Text
+    prompts_title: str
+    agenda: AgendaLines
+    ways: Text | None
+    """None when the facilitator hid the ways of working."""
+    ways_title: str
+    broadcast: Text | None
+
+
+def clock_digits(clock: RoomClock) -> str:
+    """The item's clock as the run screen shows it: "12:34", "00:00" at time up, "+03:12" after."""
+    if clock.phase == "time-up":
+        return clock_text(0)
+    if clock.remaining_seconds < 0:
+        return "+" + clock_text(math.floor(-clock.remaining_seconds))
+    return clock_text(math.ceil(clock.remaining_seconds))
+
+
+def clock_text(seconds: int) -> str:
+    """Whole seconds as "04:30", or "1:04:30" from an hour."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
+
+
+def short_time(seconds: float) -> str:
+    """Time left said short, "3:20" (rounded up to the second, never below zero)."""
+    whole = max(math.ceil(seconds), 0)
+    return f"{whole // 60}:{whole % 60:02}"
+
+
+def size_name(size: int) -> str:
+    """How the room calls groups of this size: "Pairs", "Threes", "Groups of 7"."""
+    return SIZE_NAMES.get(size, f"Groups of {size}")
+
+
+def into_turn(turn: RoomTurn) -> float:
+    """Seconds since this turn began (a turn that has not begun counts as long ago)."""
+    return turn.turn_seconds - turn.remaining_seconds
+
+
+def swapped_within(turn: RoomTurn, seconds: float) -> bool:
+    """Whether this size's turn changed less than `seconds` ago (by the clock, not a timer)."""
+    return turn.number > 1 and 0 <= into_turn(turn) < seconds
+
+
+def label_wordings(room: RoomState) -> tuple[Text, ...]:
+    """The line under the digits, longest first: the phase in words, or the turn and item."""
+    clock = room.clock
+    if room.status == "planned":
+        return (Text(f"STARTS AT {room.starts_at:%H:%M}", end=""),)
+    if room.status == "finished" or clock is None:
+        return (Text("FINISHED", end=""),)
+    if not room.turns:
+        return (Text(clock.label or "RUNNING", end=""),)
+    turn = room.turns[0]
+    item = item_left(clock)
+    if turn.number > turn.of:
+        done = f"All {turn.of} turns done"
+        return tuple(Text(w, end="") for w in (f"{done} · {item}", done, item))
+    place = f"turn {turn.number} of {turn.of}"
+    if swapped_within(turn, SWAP_CUE_SECONDS) and room.status == "running":
+        cue = f"SWAP: {place}"
+        return tuple(Text(w, end="") for w in (f"{cue} · {item}", cue, "SWAP"))
+    named = f"{size_name(turn.group_size)}: {place}"
+    return tuple(
+        Text(w, end="")
+        for w in (
+            f"{named} · {item}",
+            f"Turn {turn.number} of {turn.of} · {item}",
+            f"Turn {turn.number} of {turn.of}",
+            f"{turn.number}/{turn.of}",
+        )
+    )
+
+
+def item_left(clock: RoomClock) -> str:
+    """The item's time beside a turn's digits: "Item 12:30 left", or its phase in words."""
+    if clock.phase in ("running", "warning"):
+        return f"Item {short_time(clock.remaining_seconds)} left"
+    return clock.label
+
+
+def other_turns_text(room: RoomState) -> Text:
+    """A line per other group size: "Threes: turn 2 of 3, 3:20", "Threes: SWAP, turn 2 of 3"."""
+    text = Text(end="")
+    for turn in room.turns[1:]:
+        if text:
+            text.append("\n")
+        name = size_name(turn.group_size)
+        if turn.number > turn.of:
+            text.append(f"{name}: all {turn.of} turns done")
+        elif swapped_within(turn, SWAP_CUE_SECONDS) and room.status == "running":
+            text.append(f"{name}: SWAP, turn {turn.number} of {turn.of}", style="bold reverse")
+        else:
+            left = short_time(turn.remaining_seconds)
+            text.append(f"{name}: turn {turn.number} of {turn.of}, {left}")
+    return text
+
+
+def groups_text(room: RoomState) -> Text:
+    """Who is in which group and where each meets, a line a group; else where the item meets."""
+    text = Text(end="")
+    for group in room.groups:
+        if text:
+            text.append("\n")
+        text.append_text(user_line(group.name, "bold"))
+        if group.where:
+            text.append(" · ")
+            text.append_text(user_line(group.where, "bold"))
+        text.append(": ")
+        text.append_text(user_line(", ".join(group.members)))
+    if not room.groups and room.current is not None and room.current.where:
+        text.append("Meet at: ", style="bold")
+        text.append_text(user_line(room.current.where))
+    return text
+
+
+def prompts_text(item: RoomItem) -> Text:
+    """An item's prompts for the room, with the word limit of a statement the room writes."""
+    text = Text(end="")
+    for index, prompt in enumerate(item.prompts):
+        if index:
+            text.append("\n")
+        text.append("• ", style="bold")
+        text.append_text(user_text(prompt))
+    if item.word_limit is not None:
+        if item.prompts:
+            text.append("\n")
+        text.append(f"Up to {item.word_limit} words", style="bold reverse")
+    return text
+
+
+def agenda_lines(room: RoomState) -> AgendaLines:
+    """The agenda with its projected times: done dimmed, dropped struck, added ones marked."""
+    lines: list[Text] = []
+    focus = 0
+    for index, item in enumerate(room.agenda):
+        line = Text(end="", no_wrap=True, overflow="ellipsis")
+        current = item.state == "current" or (room.current is None and item.state == "next")
+        if current:
+            focus = index
+        if item.state == "done" and room.status == "finished":
+            focus = index
+        line.append("▶ " if item.state == "current" else "  ", style="bold")
+        if item.state == "dropped":
+            when = item.planned_start or item.starts_at
+            line.append(f"{when:%H:%M}  ", style="dim")
+            line.append_text(user_line(item.title, "dim strike"))
+            line.append(" dropped", style="dim italic")
+        else:
+            faded = "dim" if item.state == "done" else ""
+            line.append(f"{item.starts_at:%H:%M}  ", style=faded or "bold")
+            line.append_text(user_line(item.title, "bold" if current else faded))
+        if item.inserted:
+            line.append(" (added)", style="italic")
+        lines.append(line)
+    if not lines:
+        lines.append(Text("No agenda items.", style="dim", end=""))
+    return AgendaLines(tuple(lines), focus)
+
+
+def agenda_window(count: int, focus: int, rows: int) -> range:
+    """Which agenda lines fit `rows`: from the one before `focus`, kept full to the end."""
+    if rows <= 0:
+        return range(0)
+    first = min(max(focus - 1, 0), max(count - rows, 0))
+    return range(first, min(first + rows, count))
+
+
+def ways_text(ways: list[RoomWay], highlighted: int, *, pinned: bool) -> Text:
+    """Every way of working, the highlighted (or pinned) one in full."""
+    if not ways:
+        return Text("No ways of working agreed.", style="dim", end="")
+    text = Text(end="")
+    for index, way in enumerate(ways):
+        if index:
+            text.append("\n")
+        if index == highlighted:
+            text.append("■ " if pinned else "▶ ", style="bold")
+            text.append_text(user_line(way.name, "bold reverse"))
+            if way.text:
+                text.append(" — ")
+                text.append_text(user_text(way.text, "bold"))
+        else:
+            text.append("  ")
+            text.append_text(user_line(way.name, "dim"))
+    return text
+
+
+def next_wordings(room: RoomState) -> tuple[Text, ...]:
+    """The line under the title: what comes next and when (the day and place before the start)."""
+    if room.status == "planned":
+        line = Text(end="")
+        line.append(long_date(room.date))
+        line.append(f" · {time_range(room.starts_at.time(), room.finishes_at.time())}")
+        if room.venue:
+            line.append(" · ")
+            line.append_text(user_line(room.venue))
+        return (line,)
+    if room.status == "finished":
+        return (user_line(room.title),)
+    upcoming = room.next
+    if upcoming is None:
+        return (Text("Last item", style="bold", end=""),)
+    at = f"{upcoming.starts_at:%H:%M}"
+    long = Text("Next: ", style="bold", end="")
+    long.append_text(user_line(upcoming.title))
+    long.append(f" at {at}", style="bold")
+    short = Text(f"Next {at}: ", style="bold", end="")
+    short.append_text(user_line(upcoming.title))
+    return long, short
+
+
+def present_view(room: RoomState, *, rotating: int, coming_up: Text) -> PresentView:
+    """The shared screen's words for `room`; `rotating` is the way of working due in rotation.
+
+    `coming_up` is what follows the finish (the series' next sessions): not part of the
+    room's state, as the phones end with the session.
+    """
+    clock = room.clock
+    turns = room.turns if room.status in ("running", "paused") else []
+    prompts_title = "Prompts"
+    if room.status == "planned":
+        title = user_line(room.title, "bold")
+        digits = f"{room.now:%H:%M}"  # the time of day, while the room waits for the start
+        prompts = Text(end="")
+    elif room.status == "finished" or room.current is None or clock is None:
+        title = Text("Thank you: the session has finished", style="bold", end="")
+        digits, prompts, prompts_title = "", coming_up, ""
+    else:
+        title = user_line(room.current.title, "bold")
+        prompts = prompts_text(room.current)
+        if turns and turns[0].number <= turns[0].of:
+            digits = clock_text(math.ceil(max(turns[0].remaining_seconds, 0)))
+        else:
+            digits = clock_digits(clock)
+    running = room.status == "running"
+    pinned = next((i for i, way in enumerate(room.ways) if way.name == room.pinned), None)
+    highlighted = rotating if pinned is None else pinned
+    ways = ways_text(room.ways, highlighted, pinned=pinned is not None)
+    message = room.broadcast.text.strip() if room.broadcast is not None else ""
+    item_id = room.current.id if room.current is not None else ""
+    return PresentView(
+        status=room.status,
+        phase=clock.phase if clock is not None else room.status,
+        title=title,
+        next=next_wordings(room),
+        digits=digits,
+        label=label_wordings(room),
+        swap=running and any(swapped_within(t, SWAP_CUE_SECONDS) for t in turns),
+        flash=running and any(swapped_within(t, FLASH_SECONDS) for t in turns),
+        turn_numbers=tuple((item_id, t.group_size, t.number) for t in turns),
+        other_turns=other_turns_text(room) if turns else Text(end=""),
+        groups=groups_text(room) if room.status in ("running", "paused") else Text(end=""),
+        groups_title="Groups" if room.groups else "Where",
+        prompts=prompts,
+        prompts_title=prompts_title,
+        agenda=agenda_lines(room),
+        ways=None if room.ways_hidden else ways,
+        ways_title="Ways of working (pinned)" if pinned is not None else "Ways of working",
+        broadcast=user_text(message, "bold") if message else None,
+    )
+
+
+def swapped(before: PresentView | None, after: PresentView) -> bool:
+    """Whether a group size's turn went up between two views of the same item: the bell's cue."""
+    if before is None:
+        return False
+    earlier = {(item, size): number for item, size, number in before.turn_numbers}
+    return any(
+        earlier.get((item, size), number) < number for item, size, number in after.turn_numbers
+    )
