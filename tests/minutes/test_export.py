@@ -69,6 +69,20 @@ def test_the_plan_only_workshop_as_html_matches_its_golden_file(plan_only: Sessi
     assert_golden("minutes-plan.html", html.render(plan_only))
 
 
+@pytest.mark.parametrize("fmt", formats.FORMATS)
+def test_the_participants_minutes_of_the_recorded_workshop_match_their_golden_file(
+    fmt: str,
+) -> None:
+    assert_golden(
+        f"participants-recorded.{fmt}", formats.render(recorded_example(), fmt, "participants")
+    )
+
+
+@pytest.mark.parametrize("fmt", formats.FORMATS)
+def test_the_plan_handout_matches_its_golden_file(plan_only: Session, fmt: str) -> None:
+    assert_golden(f"handout.{fmt}", formats.render_plan(plan_only, fmt))
+
+
 def test_the_minutes_hold_what_the_issue_asks_for_in_its_order() -> None:
     text = markdown.render(recorded_example())
     in_order = [
@@ -108,7 +122,9 @@ def test_the_minutes_hold_what_the_issue_asks_for_in_its_order() -> None:
 def test_a_session_that_never_ran_says_so_instead_of_inventing_times(plan_only: Session) -> None:
     text = markdown.render(plan_only)
     assert "Not run yet" in text
-    assert "No notes were taken." in text
+    # Nothing was noted, logged or committed: those sections are left out, not printed empty.
+    for heading in ("## What happened", "## Notes by breakout", "## Commitments"):
+        assert heading not in text
     assert "| 1 | Welcome and introduction to the session | 13:00 | — | 10 min | — | — |  |" in text
     page = html.render(plan_only)
     assert 'class="actual"' not in page

@@ -1,7 +1,7 @@
 """The view-model decides what the minutes say and in what order; both renderers only print it.
 
-The section order, which sections have nothing to show and what they say instead, and how a
-notes template is laid out are asked of `view` alone: a view-model rearranged by hand comes
+The section order, which sections are left out (every empty one, in every audience), and how
+a notes template is laid out are asked of `view` alone: a view-model rearranged by hand comes
 out of the Markdown and the HTML rearranged the same way, and patching `view.layout_of` moves
 every group's notes.
 """
@@ -35,70 +35,62 @@ def html_sections(page: str) -> list[tuple[str, str, str]]:
     return re.findall(r'<section id="([^"]+)"><h2>([^<]+)</h2>\n(.*)\n', page)
 
 
-def test_both_renderers_print_the_sections_in_the_view_models_order_and_words() -> None:
+def test_both_renderers_print_the_sections_in_the_view_models_order() -> None:
     minutes = view.minutes_of(recorded_example())
-    # Reversed, and every section told it has nothing to show: the renderers must follow.
-    rearranged = dataclasses.replace(
-        minutes,
-        sections=tuple(
-            dataclasses.replace(section, nothing=f"Nothing under {section.key} today.")
-            for section in reversed(minutes.sections)
-        ),
-    )
-    expected = [(s.key, s.heading, s.nothing) for s in rearranged.sections]
-    assert [key for key, _, _ in expected][:2] == ["coming-up", "ways"]
+    # Reversed: the renderers must follow the view-model, not an order of their own.
+    rearranged = dataclasses.replace(minutes, sections=tuple(reversed(minutes.sections)))
+    expected = [(s.key, s.heading) for s in rearranged.sections]
+    assert [key for key, _ in expected][:2] == ["coming-up", "ways"]
 
     md = markdown.render_minutes(rearranged)
-    assert markdown_sections(md) == [(heading, nothing) for _, heading, nothing in expected]
+    assert re.findall(r"^## (.+)$", md, flags=re.MULTILINE) == [h for _, h in expected]
     page = html.render_minutes(rearranged)
-    assert html_sections(page) == [
-        (key, heading, f"<p>{nothing}</p>") for key, heading, nothing in expected
-    ]
-    # Nothing of a section's body is printed once it says it has nothing.
-    assert "Randomised Coffee Trial" not in md.split("\n## ", 1)[1]
-    assert "<table>" not in page and "<svg" not in page
+    assert [(key, heading) for key, heading, _ in html_sections(page)] == expected
 
 
 def test_the_default_order_is_the_one_both_formats_print(plan_only: Session) -> None:
     for session in (recorded_example(), plan_only):
         minutes = view.minutes_of(session)
         headings = [section.heading for section in minutes.sections]
-        assert headings == [
-            view.WHO,
-            view.AGENDA,
-            view.HAPPENED,
-            view.NOTES,
-            view.PURPOSE,
-            view.COMMITMENTS,
-            view.WAYS,
-            view.COMING_UP,
-        ]
         md_headings = re.findall(r"^## (.+)$", markdown.render(session), flags=re.MULTILINE)
         html_headings = [h for _, h, _ in html_sections(html.render(session))]
         assert md_headings == html_headings == headings
+    assert [s.heading for s in view.minutes_of(recorded_example()).sections] == [
+        view.WHO,
+        view.AGENDA,
+        view.HAPPENED,
+        view.NOTES,
+        view.PURPOSE,
+        view.COMMITMENTS,
+        view.WAYS,
+        view.COMING_UP,
+    ]
 
 
-def test_a_plan_says_nothing_happened_and_nothing_was_noted_in_both_formats(
-    plan_only: Session,
+@pytest.mark.parametrize("audience", view.AUDIENCES)
+def test_a_plan_has_no_empty_sections_in_either_format(
+    plan_only: Session, audience: view.Audience
 ) -> None:
-    nothing = {s.key: s.nothing for s in view.minutes_of(plan_only).sections}
-    assert nothing == {
-        "people": None,
-        "agenda": None,
-        "happened": view.NOT_RUN,
-        "notes": view.NO_NOTES,
-        "common-purpose": view.NO_PURPOSE,
-        "commitments": view.NO_COMMITMENTS,
-        "ways": None,
-        "coming-up": None,
-    }
-    md, page = markdown.render(plan_only), html.render(plan_only)
-    for said in (text for text in nothing.values() if text):
-        assert f"\n\n{said}\n\n" in md
-        assert f"<p>{said}</p>" in page
+    keys = [s.key for s in view.minutes_of(plan_only, audience).sections]
+    people = ["people"] if audience == "facilitators" else []
+    assert keys == [*people, "agenda", "ways", "coming-up"]
+    md, page = markdown.render(plan_only, audience), html.render(plan_only, audience)
+    for heading in (view.HAPPENED, view.NOTES, view.PURPOSE, view.COMMITMENTS):
+        assert heading not in md
+        assert heading not in page
 
 
-def test_an_empty_session_says_so_in_every_section_that_can_be_empty(plan_only: Session) -> None:
+def assert_every_heading_has_something_under_it(md: str, page: str) -> None:
+    """No `##` heading is followed by another `##` or the end; no empty HTML section."""
+    assert not re.search(r"^## .+\n\n(?:## |\Z)", md, flags=re.MULTILINE)
+    assert not md.rstrip().splitlines()[-1].startswith("#")
+    assert not re.search(r"<h2>[^<]*</h2>\n</section>", page)
+
+
+@pytest.mark.parametrize("audience", view.AUDIENCES)
+def test_an_empty_session_is_its_header_and_nothing_else(
+    plan_only: Session, audience: view.Audience
+) -> None:
     empty = plan_only.model_copy(
         update={
             "participants": [],
@@ -109,21 +101,32 @@ def test_an_empty_session_says_so_in_every_section_that_can_be_empty(plan_only: 
             "upcoming": [],
         }
     )
-    nothing = {s.key: s.nothing for s in view.minutes_of(empty).sections}
-    assert nothing["people"] == view.NOBODY
-    assert nothing["ways"] == view.NO_WAYS
-    assert nothing["coming-up"] == view.NOTHING_PLANNED
-    # The agenda is never empty: its summary and table head say the session was not run.
-    assert nothing["agenda"] is None
-    agenda = view.minutes_of(empty).sections[1].body
-    assert isinstance(agenda, view.Agenda) and agenda.chart is None
+    assert view.minutes_of(empty, audience).sections == ()
+    md, page = markdown.render(empty, audience), html.render(empty, audience)
+    assert "## " not in md and "<section" not in page
+    assert md.startswith(f"# {plan_only.title}")
 
 
-def test_only_absent_people_are_named_as_absent_without_nobody(plan_only: Session) -> None:
+@pytest.mark.parametrize("audience", view.AUDIENCES)
+def test_no_heading_is_left_empty_in_any_audience(
+    plan_only: Session, audience: view.Audience
+) -> None:
+    session = recorded_example()
+    for variant in (
+        session,
+        plan_only,
+        session.model_copy(update={"actions": [], "upcoming": []}),
+        session.model_copy(update={"notes": [], "ways_of_working": []}),
+    ):
+        assert_every_heading_has_something_under_it(
+            markdown.render(variant, audience), html.render(variant, audience)
+        )
+
+
+def test_only_absent_people_are_named_as_absent(plan_only: Session) -> None:
     people = [p.model_copy(update={"absent": True}) for p in plan_only.participants]
     minutes = view.minutes_of(plan_only.model_copy(update={"participants": people}))
     section = minutes.sections[0]
-    assert section.nothing is None
     assert isinstance(section.body, view.People)
     assert section.body.present == () and len(section.body.absent) == len(people)
 
@@ -166,7 +169,7 @@ def test_every_layout_decision_of_the_minutes_goes_through_layout_of(
     monkeypatch.setattr(view, "layout_of", lambda template: "statement")
     after = view.minutes_of(session)
     by_key = {section.key: section for section in after.sections}
-    assert by_key["notes"].nothing == view.NO_NOTES
+    assert "notes" not in by_key
     statements = by_key["common-purpose"].body
     assert isinstance(statements, view.Notes)
     groups = [group for item in statements.items for group in item.groups]

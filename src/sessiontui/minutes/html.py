@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     import jinja2
 
 
-def render(session: Session) -> str:
-    """The session's minutes as one HTML page."""
-    return render_minutes(view.minutes_of(session))
+def render(session: Session, audience: view.Audience = "facilitators") -> str:
+    """The session's minutes for an audience as one HTML page."""
+    return render_minutes(view.minutes_of(session, audience))
 
 
 def render_minutes(minutes: view.Minutes) -> str:
-    """The HTML page of a view-model."""
+    """The HTML page of a view-model: the minutes, or the plan handout."""
     template = _environment().get_template("minutes.html.j2")
     return template.render(minutes=minutes, overrun_mark=view.OVERRUN_MARK)
 

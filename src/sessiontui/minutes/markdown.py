@@ -89,20 +89,20 @@ def fenced(body: str) -> str:
 # ---------------------------------------------------------------------------- the minutes
 
 
-def render(session: Session) -> str:
-    """The session's minutes as Markdown."""
-    return render_minutes(view.minutes_of(session))
+def render(session: Session, audience: view.Audience = "facilitators") -> str:
+    """The session's minutes for an audience as Markdown."""
+    return render_minutes(view.minutes_of(session, audience))
 
 
 def render_minutes(minutes: view.Minutes) -> str:
-    """Markdown of a view-model: the header, then each section's heading and body, in order."""
+    """Markdown of a view-model: the header, then each section's heading and body, in order.
+
+    The minutes and the plan handout alike: both are a `view.Minutes`.
+    """
     blocks = _header(minutes.header)
     for section in minutes.sections:
         blocks.append(f"## {md_text(section.heading)}")
-        if section.nothing is not None:
-            blocks.append(md_text(section.nothing))
-        else:
-            blocks += _body(section.body)
+        blocks += _body(section.body)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -116,6 +116,8 @@ def _header(header: view.Header) -> list[str]:
             for detail in header.details
         )
     )
+    if header.notice:
+        blocks.append(f"*{md_text(header.notice)}*")
     return blocks
 
 
@@ -130,7 +132,10 @@ def _body(body: view.Body) -> list[str]:
         case view.Notes():
             return _notes(body)
         case view.Commitments():
-            rows = [[md_cell(r.who), md_cell(r.what), r.due, r.status] for r in body.rows]
+            if not body.named:
+                rows = [[md_cell(r.what), r.due, r.status] for r in body.rows]
+                return [_table(["What", "Due", "Status"], rows)]
+            rows = [[md_cell(r.who or ""), md_cell(r.what), r.due, r.status] for r in body.rows]
             return [_table(["Who", "What", "Due", "Status"], rows)]
         case view.Ways():
             return [
@@ -141,6 +146,19 @@ def _body(body: view.Body) -> list[str]:
             ]
         case view.ComingUp():
             return ["\n".join(f"- **{e.day}:** {md_line(e.title)}" for e in body.entries)]
+        case view.PlanAgenda():
+            return _plan_agenda(body)
+
+
+def _plan_agenda(agenda: view.PlanAgenda) -> list[str]:
+    blocks: list[str] = []
+    for item in agenda.items:
+        blocks.append(f"### {item.start}–{item.end} {md_line(item.title)} ({item.length})")
+        if item.where:
+            blocks.append(f"*Where:* {md_line(item.where)}")
+        if item.prompts:
+            blocks.append("\n".join(f"- {md_line(prompt)}" for prompt in item.prompts))
+    return blocks
 
 
 def _people(people: view.People) -> list[str]:

@@ -2,14 +2,25 @@
 
 Built from `core.review` (planned against actual, the log in words, notes by template), so
 the minutes and the review screen never disagree. The Markdown and the HTML renderers print
-these words as they are, each through its own escaping; the order of the sections, when a
-section has nothing to show and what it says instead, and the overrun marker live here only.
-The strings are still what people typed (escaping is a format's business), and no Textual.
+these words as they are, each through its own escaping; the order of the sections, which
+sections are left out (an empty one, in every audience), what each audience is shown and the
+overrun marker live here only. The strings are still what people typed (escaping is a
+format's business), and no Textual.
+
+Two audiences: the facilitators' minutes are the whole record. The participants' leave out
+the run log (pauses, time changes, replans, messages shown on screen: the facilitator's
+working) and anything facilitator-only; and when the session is held under the Chatham
+House Rule they name nobody and no organisation: no list of people, no group members, the
+commitments without who made them, and every participant's and facilitator's name (whole,
+or any word of it as written) and organisation typed into a note, a group's name or a
+commitment is replaced by "[name]" or "[organisation]".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Final, Literal
 
@@ -31,15 +42,23 @@ COMMITMENTS: Final = "Commitments"
 WAYS: Final = "Ways of working"
 COMING_UP: Final = "Coming up"
 
-# What a section says when it has nothing to show.
-NOBODY: Final = "Nobody was listed."
-NOT_RUN: Final = "Not run yet."
-RAN_AS_PLANNED: Final = "It ran as planned: no pauses, skips, changes or messages."
-NO_NOTES: Final = "No notes were taken."
-NO_PURPOSE: Final = "No common-purpose statements were written."
+# What the review screen says for an empty list; the minutes leave an empty section out.
 NO_COMMITMENTS: Final = "No commitments were recorded."
-NO_WAYS: Final = "None were listed."
 NOTHING_PLANNED: Final = "Nothing is planned yet."
+
+Audience = Literal["facilitators", "participants"]
+AUDIENCES: Final[tuple[Audience, ...]] = ("facilitators", "participants")
+
+CHATHAM_HOUSE_FOR_PARTICIPANTS: Final = (
+    "Held under the Chatham House Rule: what was said may be used, but these minutes name "
+    "nobody and no organisation."
+)
+CHATHAM_HOUSE_FOR_FACILITATORS: Final = (
+    "Held under the Chatham House Rule: these facilitators' minutes name people; for "
+    "participants, export the minutes with --for participants, which name nobody."
+)
+A_NAME: Final = "[name]"
+AN_ORGANISATION: Final = "[organisation]"
 
 WHOLE_ROOM: Final = "Whole room"
 NO_ANSWER: Final = "—"
@@ -165,11 +184,13 @@ class Detail:
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """The title, the series and the details under them."""
+    """The title, the series, the details under them, and a notice to the reader, if any."""
 
     title: str
     series: str | None
     details: tuple[Detail, ...]
+    notice: str | None = None
+    """A sentence under the details, such as that the Chatham House Rule applies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +281,9 @@ class Notes:
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
-    """Who committed to what, by when, and where it stands."""
+    """Who committed to what, by when, and where it stands; no who when nobody may be named."""
 
-    who: str
+    who: str | None
     what: str
     due: str
     status: str
@@ -274,6 +295,8 @@ class Commitments:
 
     kind: ClassVar[str] = "commitments"
     rows: tuple[Commitment, ...]
+    named: bool = True
+    """False when the table has no Who column (the Chatham House Rule, for participants)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,31 +331,60 @@ class ComingUp:
     entries: tuple[Upcoming, ...]
 
 
-Body = People | Agenda | Happened | Notes | Commitments | Ways | ComingUp
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One agenda item of the handout: when it is planned, where, and what the room is asked."""
+
+    start: str
+    end: str
+    title: str
+    length: str
+    where: str
+    prompts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAgenda:
+    """The agenda as planned, for the handout before the session."""
+
+    kind: ClassVar[str] = "plan-agenda"
+    items: tuple[PlanItem, ...]
+
+
+Body = People | Agenda | Happened | Notes | Commitments | Ways | ComingUp | PlanAgenda
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One section of the minutes: its anchor, its heading, and its body or what it says instead."""
+    """One section of a document: its anchor, its heading and its body (never empty)."""
 
     key: str
     """The section's id in the HTML page, stable for links."""
     heading: str
-    nothing: str | None
-    """What the section says instead of its body when it has nothing to show; else None."""
     body: Body
 
 
 @dataclass(frozen=True, slots=True)
 class Minutes:
-    """The whole session as it happened: the header, then the sections in their order."""
+    """A whole document: the header, then the sections in their order.
+
+    The minutes of a session as it happened, or (`plan.handout_of`) the handout before it;
+    `kind` names which, for the page's title.
+    """
 
     header: Header
     sections: tuple[Section, ...]
+    kind: str = "Minutes"
 
 
-def minutes_of(session: Session) -> Minutes:
-    """The minutes of a session, read at its last logged moment like the review."""
+def minutes_of(session: Session, audience: Audience = "facilitators") -> Minutes:
+    """The minutes of a session for an audience, read at its last logged moment like the review.
+
+    A section with nothing to show is left out, for every audience.
+    """
+    for_participants = audience == "participants"
+    anonymous = for_participants and session.chatham_house
+    hide = anonymiser(session) if anonymous else _as_typed
     timing = review.timing(session)
     sections = review.note_sections(session)
     notes = [s for s in sections if layout_of(s.template) != "statement"]
@@ -345,42 +397,95 @@ def minutes_of(session: Session) -> Minutes:
     )
     commitments = Commitments(
         tuple(
-            Commitment(a.who, a.what, "—" if a.due is None else f"{a.due:%Y-%m-%d}", a.status)
+            Commitment(
+                None if anonymous else a.who,
+                hide(a.what),
+                "—" if a.due is None else f"{a.due:%Y-%m-%d}",
+                a.status,
+            )
             for a in session.actions
-        )
-    )
-    ways = Ways(tuple(Way(way.name, way.text) for way in session.ways_of_working))
-    coming_up = ComingUp(tuple(Upcoming(date_text(e.date), e.title) for e in session.upcoming))
-    return Minutes(
-        header=_header(session),
-        sections=(
-            Section("people", WHO, None if present or absent else NOBODY, people),
-            Section("agenda", AGENDA, None, _agenda(timing)),
-            Section("happened", HAPPENED, _happened_instead(timing), happened),
-            Section("notes", NOTES, None if notes else NO_NOTES, _notes(notes)),
-            Section(
-                "common-purpose", PURPOSE, None if statements else NO_PURPOSE, _notes(statements)
-            ),
-            Section(
-                "commitments", COMMITMENTS, _unless(commitments.rows, NO_COMMITMENTS), commitments
-            ),
-            Section("ways", WAYS, _unless(ways.ways, NO_WAYS), ways),
-            Section("coming-up", COMING_UP, _unless(coming_up.entries, NOTHING_PLANNED), coming_up),
         ),
+        named=not anonymous,
+    )
+    notice = None
+    if session.chatham_house:
+        notice = CHATHAM_HOUSE_FOR_PARTICIPANTS if anonymous else CHATHAM_HOUSE_FOR_FACILITATORS
+    candidates = [
+        Section("people", WHO, people) if not anonymous and (present or absent) else None,
+        Section("agenda", AGENDA, _agenda(timing)) if timing.items else None,
+        # The log is the facilitator's working: pauses, time changes and what was on screen.
+        Section("happened", HAPPENED, happened) if timing.log and not for_participants else None,
+        Section("notes", NOTES, _notes(notes, hide, anonymous)) if notes else None,
+        Section("common-purpose", PURPOSE, _notes(statements, hide, anonymous))
+        if statements
+        else None,
+        Section("commitments", COMMITMENTS, commitments) if commitments.rows else None,
+        _ways_section(session),
+        _coming_up_section(session),
+    ]
+    return Minutes(
+        header=_header(session, notice),
+        sections=tuple(section for section in candidates if section is not None),
     )
 
 
-def _unless(shown: tuple[object, ...], nothing: str) -> str | None:
-    return None if shown else nothing
+def _ways_section(session: Session) -> Section | None:
+    ways = Ways(tuple(Way(way.name, way.text) for way in session.ways_of_working))
+    return Section("ways", WAYS, ways) if ways.ways else None
 
 
-def _happened_instead(timing: review.Timing) -> str | None:
-    if timing.state == "planned":
-        return NOT_RUN
-    return None if timing.log else RAN_AS_PLANNED
+def _coming_up_section(session: Session) -> Section | None:
+    entries = tuple(Upcoming(date_text(e.date), e.title) for e in session.upcoming)
+    return Section("coming-up", COMING_UP, ComingUp(entries)) if entries else None
 
 
-def _header(session: Session) -> Header:
+def _as_typed(text: str) -> str:
+    return text
+
+
+def anonymiser(session: Session) -> Callable[[str], str]:
+    """A function replacing every name and organisation of the session in a text.
+
+    Whole names and organisations are matched whatever their case; each word of a name
+    (two letters or more) as it is written in the file, so "Amira" alone is caught but the
+    word "grace" in a sentence is not taken for Grace O'Neill. Longest first, so a whole
+    name goes before a word of it.
+    """
+    people = [p.name for p in session.participants] + list(session.facilitators)
+    orgs = [p.org for p in session.participants if p.org and p.org.strip()]
+    whole: dict[str, str] = {}
+    for org in orgs:
+        whole[" ".join(org.split()).casefold()] = AN_ORGANISATION
+    for name in people:
+        whole[" ".join(name.split()).casefold()] = A_NAME
+    words = {word for name in people for word in re.findall(r"\w[\w'’-]*\w", name)}
+    if not whole:
+        return _as_typed
+    whole_pattern = _alternatives(whole, flags=re.IGNORECASE)
+    word_pattern = _alternatives(words, flags=0) if words else None
+
+    def hide(text: str) -> str:
+        text = whole_pattern.sub(
+            lambda match: whole.get(" ".join(match.group(0).split()).casefold(), A_NAME), text
+        )
+        return word_pattern.sub(A_NAME, text) if word_pattern is not None else text
+
+    return hide
+
+
+def _alternatives(phrases: Iterable[str], *, flags: int) -> re.Pattern[str]:
+    """One pattern matching any of the phrases as whole words, spaces matching any spacing."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(part) for part in p.split()) for p in ordered)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+def header_of(session: Session, notice: str | None = None) -> Header:
+    """The title, the series, the date, planned times, venue and facilitators of a session."""
+    return _header(session, notice)
+
+
+def _header(session: Session, notice: str | None = None) -> Header:
     planned = f"{session.start:%H:%M} to {session.end:%H:%M}"
     if session.timezone:
         planned += f" ({session.timezone})"
@@ -389,7 +494,12 @@ def _header(session: Session) -> Header:
         details.append(Detail("Venue", (session.venue,)))
     if session.facilitators:
         details.append(Detail("Facilitators", tuple(session.facilitators)))
-    return Header(session.title, session.series or None, tuple(details))
+    return Header(session.title, session.series or None, tuple(details), notice)
+
+
+def ways_and_coming_up(session: Session) -> tuple[Section, ...]:
+    """The ways of working and coming-up sections, each left out when empty (the handout's too)."""
+    return tuple(s for s in (_ways_section(session), _coming_up_section(session)) if s)
 
 
 def _person(name: str, org: str | None) -> str:
@@ -420,30 +530,35 @@ def _agenda(timing: review.Timing) -> Agenda:
     return Agenda(summary_text(timing), tuple(rows), drawn)
 
 
-def _notes(sections: list[review.NoteSection]) -> Notes:
+def _notes(
+    sections: list[review.NoteSection], hide: Callable[[str], str], anonymous: bool
+) -> Notes:
     by_item: dict[str, list[review.NoteSection]] = {}
     for section in sections:
         by_item.setdefault(section.item.id, []).append(section)
     return Notes(
         tuple(
-            ItemNotes(rows[0].item.title, tuple(_group(section) for section in rows))
+            ItemNotes(
+                rows[0].item.title, tuple(_group(section, hide, anonymous) for section in rows)
+            )
             for rows in by_item.values()
         )
     )
 
 
-def _group(section: review.NoteSection) -> GroupNotes:
+def _group(section: review.NoteSection, hide: Callable[[str], str], anonymous: bool) -> GroupNotes:
     layout = layout_of(section.template)
     answers = tuple(
-        Answer(question, text if text.strip() else NO_ANSWER) for question, text in section.fields
+        Answer(question, hide(text) if text.strip() else NO_ANSWER)
+        for question, text in section.fields
     )
     if layout == "text" and len(answers) == 1:
         # Free notes are one text: its "Notes" question would only repeat the heading above it.
         answers = (Answer(None, answers[0].text),)
     statement = layout == "statement"
     return GroupNotes(
-        name=section.group or WHOLE_ROOM,
-        members=tuple(section.members),
+        name=hide(section.group) if section.group else WHOLE_ROOM,
+        members=() if anonymous else tuple(section.members),
         layout=layout,
         answers=answers,
         words=words_text(section) if statement else None,
