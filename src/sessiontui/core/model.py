@@ -196,7 +196,7 @@ class AgendaItem(_Table):
     group_size: Annotated[int, Field(ge=2, le=50)] | None = None
     """For pairing and breakout items: people per group (an odd one out makes a group one larger)."""
     turn_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
-    """For pairing rounds: minutes each person speaks before the swap cue."""
+    """For pairing rounds: minutes each person speaks before the swap cue; a group whose turns would not all fit the item's time splits that time evenly instead (15 minutes: pairs 7 each, a three 5 each)."""
     word_limit: Annotated[int, Field(ge=1, le=10_000)] | None = None
     """For notes that make one statement (common-purpose): the statement's word limit (flagged, never enforced)."""
     warn_minutes: Annotated[int, Field(ge=0, le=240)] | None = None
