@@ -424,7 +424,7 @@ def minutes_of(session: Session, audience: Audience = "facilitators") -> Minutes
         _coming_up_section(session),
     ]
     return Minutes(
-        header=_header(session, notice),
+        header=header_of(session, notice),
         sections=tuple(section for section in candidates if section is not None),
     )
 
@@ -481,11 +481,8 @@ def _alternatives(phrases: Iterable[str], *, flags: int) -> re.Pattern[str]:
 
 
 def header_of(session: Session, notice: str | None = None) -> Header:
-    """The title, the series, the date, planned times, venue and facilitators of a session."""
-    return _header(session, notice)
-
-
-def _header(session: Session, notice: str | None = None) -> Header:
+    """The title, series, date, planned times, venue and facilitators: the minutes' and the
+    handout's header alike, so the two read as one set."""
     planned = f"{session.start:%H:%M} to {session.end:%H:%M}"
     if session.timezone:
         planned += f" ({session.timezone})"
