@@ -11,7 +11,7 @@ REPO = HERE.parent
 EXAMPLE = REPO / "sessions" / "2023-02-16-building-common-purpose.toml"
 
 
-LAYERS = ("core", "store", "minutes", "tui", "snapshots", "process")
+LAYERS = ("core", "store", "minutes", "tui", "snapshots", "process", "web")
 """Test folders, each a marker of the same name: `pytest -m "core or store"` is the fast run."""
 
 
