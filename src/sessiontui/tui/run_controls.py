@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.reactive import var
 from textual.screen import Screen
 
 from sessiontui.display import safe_line
@@ -42,10 +41,13 @@ CONTROLS: Final[dict[str, frozenset[str]]] = {
     "finish": frozenset({"finish"}),
     "replan": frozenset({"replan"}),
     "broadcast": frozenset({"broadcast"}),
+    "clear_broadcast": frozenset({"broadcast"}),
+    "hide_reminders": frozenset({"hide_ways", "show_ways"}),
+    "pin_reminder": frozenset({"pin"}),
 }
 """Each control action and the log events (`schedule.next_events_allowed`) that enable it."""
 
-VIEW_ACTIONS: Final = frozenset({"mute", "hide_reminders", "pin_reminder", "reload"})
+VIEW_ACTIONS: Final = frozenset({"mute", "reload"})
 """Actions that change only this screen (or settings), off in the read-only summary."""
 
 TIME = Binding.Group("Time", compact=True)
@@ -84,11 +86,34 @@ class ControlledScreen(Screen[None]):
         _key("r", "replan", "Replan", "Shorten the items to come to finish on time (asks first)"),
         # Not in the footer, which is full at 80 columns; listed by ? and the palette.
         _key(
-            "t", "broadcast", "Tell", "Tell the room: a message on every shared screen", show=False
+            "t",
+            "broadcast",
+            "Tell",
+            "Tell the room: a message on every shared screen, for a while or until cleared",
+            show=False,
+        ),
+        _key(
+            "T",
+            "clear_broadcast",
+            "Clear message",
+            "Clear the room's message from every shared screen",
+            show=False,
         ),
         _key("m", "mute", "Bell", "Turn the bell at zero off or on"),
-        _key("h", "hide_reminders", "Hide", "Hide or show the ways of working", REMINDERS),
-        _key("p", "pin_reminder", "Pin", "Pin the highlighted way of working, or unpin", REMINDERS),
+        _key(
+            "h",
+            "hide_reminders",
+            "Hide",
+            "Hide or show the ways of working, here and on every shared screen",
+            REMINDERS,
+        ),
+        _key(
+            "p",
+            "pin_reminder",
+            "Pin",
+            "Pin the highlighted way of working on every screen, or unpin",
+            REMINDERS,
+        ),
         _key("o", "notes", "Notes", "Take notes for the current item's groups"),
         _key("c", "commitments", "Commitments", "Note each person's one practical thing"),
         _key("g", "groups", "Groups", "Who is here, and the groups of a pairing or breakout"),
@@ -102,11 +127,6 @@ class ControlledScreen(Screen[None]):
         _key("escape", "leave", "Sessions", "Return to the list of sessions"),
         _key("ctrl+r", "reload", "Reload", "Read the session file again", show=False),
     ]
-
-    reminders_hidden: var[bool] = var(False, init=False)
-    """Whether the ways-of-working panel is hidden (h)."""
-    pinned: var[int | None] = var(None, init=False)
-    """The pinned way of working (p), or None while they rotate."""
 
     # Kept by the subclass.
     path: Path
@@ -139,10 +159,22 @@ class ControlledScreen(Screen[None]):
         if action in CONTROLS:
             if self.locked is not None:
                 return False
+            if action == "clear_broadcast" and (self.state is None or self.state.broadcast is None):
+                return None  # nothing to clear
             return True if self._allowed and CONTROLS[action] & self._allowed else None
         if action in VIEW_ACTIONS:
             return self.locked is None
         return True
+
+    def _key_for(self, action: str) -> str:
+        """The key that runs `action` here, as the keymap has it (for the lines that name one)."""
+        bindings = self._bindings.copy()
+        if self.app._keymap:
+            bindings.apply_keymap(self.app._keymap)
+        for _key, binding in bindings:
+            if binding.action == action:
+                return self.app.get_key_display(binding)
+        return "?"
 
     def _can(self, action: str) -> bool:
         return self.session is not None and self.check_action(action, ()) is True
@@ -258,16 +290,26 @@ class ControlledScreen(Screen[None]):
         self.app.push_screen(ReplanScreen(view), answered)
 
     def action_broadcast(self) -> None:
-        """Type a message for every shared screen (`present`); empty clears it."""
-        if not self._can("broadcast") or self.state is None:
+        """Type a message for every shared screen and how long it stays; empty clears it."""
+        self.tick()  # what the room sees at this moment, not at the last tick
+        state = self.state
+        if not self._can("broadcast") or state is None:
             return
-        from sessiontui.tui.dialogs.broadcast import BroadcastScreen
+        from sessiontui.tui.dialogs.broadcast import BroadcastScreen, Told
+        from sessiontui.tui.widgets.room_line import time_left
 
-        def answered(text: str | None) -> None:
-            if text is not None and self._can("broadcast"):
-                self._record("broadcast", text=text)
+        def answered(told: Told | None) -> None:
+            if told is not None and self._can("broadcast"):
+                self._record("broadcast", text=told.text, seconds=told.seconds)
 
-        self.app.push_screen(BroadcastScreen(self.state.broadcast), answered)
+        until = state.broadcast_until
+        left = None if until is None else time_left(until, state.now)
+        self.app.push_screen(BroadcastScreen(state.broadcast, left), answered)
+
+    def action_clear_broadcast(self) -> None:
+        """Take the message off every shared screen now."""
+        if self._can("clear_broadcast"):
+            self._record("broadcast", text="")
 
     def action_mute(self) -> None:
         """Turn the bell off or on (remembered in the settings)."""
@@ -280,12 +322,22 @@ class ControlledScreen(Screen[None]):
         self.tick()
 
     def action_hide_reminders(self) -> None:
-        """Hide or show the ways of working."""
-        self.reminders_hidden = not self.reminders_hidden
+        """Hide the ways of working here and on every shared screen, or show them again."""
+        if self._can("hide_reminders") and self.state is not None:
+            self._record("show_ways" if self.state.ways_hidden else "hide_ways")
 
     def action_pin_reminder(self) -> None:
-        """Pin the highlighted way of working (stops the rotation), or unpin it."""
-        self.pinned = None if self.pinned is not None else self._highlighted
+        """Pin the highlighted way of working on every screen (stops the rotation), or unpin."""
+        session, state = self.session, self.state
+        if not self._can("pin_reminder") or session is None or state is None:
+            return
+        if state.pinned is not None:
+            self._record("pin", text="")
+        elif session.ways_of_working:
+            ways = session.ways_of_working
+            self._record("pin", text=ways[min(self._highlighted, len(ways) - 1)].name)
+        else:
+            self.notify("No ways of working to pin.", markup=False)
 
     def _current_item_id(self) -> str | None:
         state = self.state

@@ -48,6 +48,7 @@ from sessiontui.tui.widgets.footer import SettledFooter
 from sessiontui.tui.widgets.overview import PlanWarnings, Problems, SessionSummary
 from sessiontui.tui.widgets.prompts import PromptsPanel, coming_up, item_prompts
 from sessiontui.tui.widgets.reminders import Reminders, highlighted_index, reminders_text
+from sessiontui.tui.widgets.room_line import RoomLine, room_line
 from sessiontui.tui.widgets.saving import SaveStatus
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class _Parts:
     finished: Static
     clock: SessionClock
     risks: RiskLine
+    room: RoomLine
     agenda: AgendaTable
     prompts: PromptsPanel
     reminders: Reminders
@@ -166,6 +168,7 @@ class RunScreen(AgendaChangingScreen):
             finished=Static(id="finished", markup=False),
             clock=SessionClock(id="clock", markup=False),
             risks=RiskLine(id="risks", markup=False),
+            room=RoomLine(id="room", markup=False),
             agenda=AgendaTable(id="agenda"),
             prompts=PromptsPanel(id="prompts"),
             reminders=Reminders(id="reminders"),
@@ -178,6 +181,7 @@ class RunScreen(AgendaChangingScreen):
             parts.finished,
             parts.clock,
             parts.risks,
+            parts.room,
             parts.agenda,
             id="main",
         )
@@ -338,16 +342,30 @@ class RunScreen(AgendaChangingScreen):
             "prompts", (session.agenda, session.log, session.upcoming, state.status, state.current)
         ):
             parts.prompts.show(self._prompts(session, state))
-        ways = session.ways_of_working
-        shown = self.pinned
-        if shown is None or shown >= len(ways):
-            shown = highlighted_index(now, self.session_app.rotate_seconds, len(ways))
-        self._highlighted = shown
-        if self._changed("reminders", (ways, shown, self.pinned)):
-            parts.reminders.show(reminders_text(ways, shown, pinned=self.pinned is not None))
+        clear_key = self._key_for("clear_broadcast") if state.broadcast is not None else ""
+        parts.room.show(room_line(state, clear_key))
+        self._paint_reminders(session, state, now)
         if state.status == "finished":
             parts.finished.update(
                 finished_line(session, state, zone, read_only=self.locked == "finished")
+            )
+
+    def _paint_reminders(self, session: Session, state: RunState, now: datetime) -> None:
+        """The ways of working as the room has them: pinned and hidden come from the log."""
+        parts = self._parts
+        assert parts is not None
+        ways = session.ways_of_working
+        names = [way.name for way in ways]
+        pinned = names.index(state.pinned) if state.pinned in names else None
+        shown = pinned
+        if shown is None:
+            shown = highlighted_index(now, self.session_app.rotate_seconds, len(ways))
+        self._highlighted = shown
+        self.set_class(state.ways_hidden, "-reminders-hidden")
+        if self._changed("reminders", (ways, shown, pinned)):
+            parts.reminders.show(reminders_text(ways, shown, pinned=pinned is not None))
+            parts.reminders.border_title = (
+                "Ways of working" if pinned is None else "Ways of working (pinned)"
             )
 
     def _changed(self, part: str, key: object) -> bool:
@@ -367,16 +385,6 @@ class RunScreen(AgendaChangingScreen):
         if upcoming is None:
             return Text("Nothing left to run.", style="dim", end="")
         return item_prompts(upcoming.item, "Up first: ")
-
-    def watch_reminders_hidden(self, hidden: bool) -> None:
-        self.set_class(hidden, "-reminders-hidden")
-
-    def watch_pinned(self) -> None:
-        if self._parts is not None:
-            self._parts.reminders.border_title = (
-                "Ways of working (pinned)" if self.pinned is not None else "Ways of working"
-            )
-        self.tick()
 
 
 def _rings(before: RunState, after: RunState) -> bool:

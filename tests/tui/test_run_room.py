@@ -1,0 +1,351 @@
+"""The facilitator's side of the room: telling it something for a while, and seeing what it sees.
+
+Issue 17: a broadcast may expire (the Tell dialog asks for how long), the run screen has a
+line saying what the room sees now (the message and its time left, the pinned way of working,
+hidden ways) with a key to clear the message, and pin and hide are events in the log, so the
+projector and the phones follow them and reopening the file keeps them. The clock is a fake
+moved by hand; the time left is read off the screen after each move, never waited for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import shutil
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from pilot_helpers import START, FakeClock, settle
+from sessiontui import session_file
+from sessiontui.core.model import Event
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.dialogs.broadcast import BroadcastScreen, parse_duration
+from sessiontui.tui.screens.run import RunScreen
+from sessiontui.tui.widgets.room_line import time_left
+
+WAYS = ["Presence", "Attention", "Curiosity", "Chatham", "Engaging", "Respect"]
+
+
+@pytest.fixture
+def path(tmp_path: Path, example_path: Path) -> Path:
+    target = tmp_path / "workshop.toml"
+    shutil.copy(example_path, target)
+    return target
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@asynccontextmanager
+async def running(
+    path: Path,
+    clock: FakeClock,
+    *,
+    size: tuple[int, int] = (120, 40),
+    config: UserConfig | None = None,
+) -> AsyncIterator[tuple[SessionApp, Pilot[None], RunScreen]]:
+    app = make_app(session_path=path, clock=clock, config=config or UserConfig())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        yield app, pilot, screen
+
+
+def log(path: Path) -> list[Event]:
+    return session_file.load(path).session.log
+
+
+def content(widget: Widget) -> str:
+    assert isinstance(widget, Static)
+    return str(widget.visual)
+
+
+def room(screen: RunScreen) -> str | None:
+    """The room line as shown, or None while it is hidden."""
+    line = screen.query_one("#room")
+    return content(line) if line.display else None
+
+
+def letters(text: str) -> list[str]:
+    return ["space" if character == " " else character for character in text]
+
+
+async def tell(pilot: Pilot[None], message: str, *keys: str) -> None:
+    """Open the Tell dialog, type the message, Enter, then these keys (the duration)."""
+    await pilot.press("t")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BroadcastScreen)
+    await pilot.press(*letters(message), "enter", *keys)
+    await settle(pilot)
+
+
+# The dialog
+
+
+@pytest.mark.parametrize(
+    ("keys", "seconds"),
+    [
+        (["enter"], None),  # the default: until I clear it
+        (["down", "enter"], 60),
+        (["down", "down", "enter"], 120),
+        (["end", "enter"], 600),
+        (["7", "enter"], 420),  # a digit on the list starts typing minutes
+        (["tab", "9", "0", "enter"], 5400),
+    ],
+)
+async def test_the_dialog_writes_the_message_and_how_long_it_stays(
+    path: Path, clock: FakeClock, keys: list[str], seconds: int | None
+) -> None:
+    async with running(path, clock) as (app, pilot, _screen):
+        clock.set(minutes=3)
+        await tell(pilot, "Coffee is in the hall", *keys)
+        assert isinstance(app.screen, RunScreen)
+        [event] = log(path)
+        assert (event.kind, event.text, event.seconds, event.at) == (
+            "broadcast", "Coffee is in the hall", seconds, clock.now,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["0", "1441", "-5", ""])
+async def test_a_bad_duration_is_said_on_the_dialog_and_nothing_is_sent(
+    path: Path, clock: FakeClock, typed: str
+) -> None:
+    async with running(path, clock) as (app, pilot, _screen):
+        await tell(pilot, "Back at three", "tab", *typed, "enter")
+        dialog = app.screen
+        assert isinstance(dialog, BroadcastScreen)
+        problem = content(dialog.query_one("#problem"))
+        assert problem.startswith("Minutes: a whole number from 1 to 1440"), problem
+        assert log(path) == []
+        minutes = dialog.query_one("#minutes", Input)
+        minutes.value = "3"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RunScreen)
+        assert [(e.text, e.seconds) for e in log(path)] == [("Back at three", 180)]
+
+
+def test_typed_minutes_are_whole_minutes_up_to_a_day() -> None:
+    assert parse_duration(" 5 ") == 300
+    assert parse_duration("1440") == 86_400
+    for bad in ["0", "1441", "1.5", "five", "", "-1", "٣"]:
+        assert parse_duration(bad) is None, bad
+
+
+async def test_an_empty_message_clears_and_escape_sends_nothing(
+    path: Path, clock: FakeClock
+) -> None:
+    async with running(path, clock) as (app, pilot, _screen):
+        await pilot.press("t", "escape")
+        await settle(pilot)
+        assert log(path) == []
+        await tell(pilot, "")
+        assert isinstance(app.screen, RunScreen)
+        assert [(e.kind, e.text, e.seconds) for e in log(path)] == [("broadcast", "", None)]
+
+
+async def test_message_enter_enter_typed_at_once_sends_it(path: Path, clock: FakeClock) -> None:
+    async with running(path, clock) as (app, pilot, _screen):
+        await pilot.press("t")
+        await pilot.pause()
+        # Every key queued before the first is handled, as tmux send-keys or a fast typist does.
+        for key in [*letters("Wrap up"), "enter", "down", "enter"]:
+            character = " " if key == "space" else key if len(key) == 1 else None
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, RunScreen)
+        assert [(e.text, e.seconds) for e in log(path)] == [("Wrap up", 60)]
+
+
+async def test_the_dialog_says_what_the_room_sees_now_and_fits_80x24(
+    path: Path, clock: FakeClock
+) -> None:
+    async with running(path, clock, size=(80, 24)) as (app, pilot, _screen):
+        await tell(pilot, "Coffee", "down", "down", "enter")
+        clock.advance(seconds=30)
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, BroadcastScreen)
+        assert content(dialog.query_one("#current")) == "Showing now: Coffee (1:30 left)"
+        visible = dialog.region
+        for selector in ("#message", "#durations", "#minutes", "#hint"):
+            region = dialog.query_one(selector).region
+            assert region.height >= 1 and visible.contains_region(region), selector
+
+
+# The room line
+
+
+async def test_the_room_line_counts_down_by_the_clock_and_goes_at_expiry(
+    path: Path, clock: FakeClock
+) -> None:
+    async with running(path, clock) as (_app, pilot, screen):
+        assert room(screen) is None  # the room sees only the countdown: no line
+        await pilot.press("s")
+        clock.set(minutes=1)
+        await tell(pilot, "Back in the main room", "down", "down", "enter")  # 2 minutes
+        line = room(screen)
+        assert line == "Room sees: message 2:00 left (T clears): Back in the main room"
+        for moved, left in [(0.4, "2:00"), (1, "1:59"), (47, "1:13"), (119, "0:01")]:
+            clock.set(minutes=1, seconds=moved)
+            screen.tick()
+            await pilot.pause()
+            assert f"message {left} left" in (room(screen) or ""), moved
+        clock.set(minutes=3)
+        screen.tick()
+        await pilot.pause()
+        assert room(screen) is None
+        assert screen.state is not None and screen.state.broadcast is None
+
+
+async def test_a_message_without_expiry_stays_until_cleared_with_the_clear_key(
+    path: Path, clock: FakeClock
+) -> None:
+    async with running(path, clock) as (app, pilot, screen):
+        assert screen.check_action("clear_broadcast", ()) is None  # nothing to clear: greyed
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert "Clear message" not in titles
+        await tell(pilot, "Phones away, please", "enter")
+        assert room(screen) == "Room sees: message until cleared (T clears): Phones away, please"
+        clock.set(hours=2)
+        screen.tick()
+        await pilot.pause()
+        assert "Phones away, please" in (room(screen) or "")
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert "Clear message" in titles
+        await pilot.press("T")
+        await settle(pilot)
+        assert room(screen) is None
+        assert [(e.kind, e.text, e.at) for e in log(path)][-1] == ("broadcast", "", clock.now)
+        assert screen.check_action("clear_broadcast", ()) is None
+
+
+async def test_the_room_line_names_the_clear_key_as_remapped(path: Path, clock: FakeClock) -> None:
+    config = UserConfig(keys={"run.clear_broadcast": "ctrl+t"})
+    async with running(path, clock, config=config) as (_app, pilot, screen):
+        await tell(pilot, "Hi", "enter")
+        assert "(^t clears)" in (room(screen) or "")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert log(path)[-1].text == ""
+
+
+async def test_the_message_is_text_never_markup(path: Path, clock: FakeClock) -> None:
+    async with running(path, clock) as (_app, pilot, screen):
+        await tell(pilot, "[@click=app.quit]x[/] [bold]b", "enter")
+        assert (room(screen) or "").endswith("(T clears): [@click=app.quit]x[/] [bold]b")
+
+
+# Pin and hide are events
+
+
+async def test_pin_and_hide_are_logged_and_survive_reopening(path: Path, clock: FakeClock) -> None:
+    config = UserConfig(rotate_seconds=20)
+    base = int(START.timestamp()) // 20 % len(WAYS)
+    async with running(path, clock, config=config) as (_app, pilot, screen):
+        await pilot.press("p")
+        await settle(pilot)
+        assert [(e.kind, e.text) for e in log(path)] == [("pin", WAYS[base])]
+        assert room(screen) == f"Room sees: pinned: {WAYS[base]}"
+        await pilot.press("h")
+        await settle(pilot)
+        assert [e.kind for e in log(path)][-1] == "hide_ways"
+        assert not screen.query_one("#reminders").display
+        assert room(screen) == f"Room sees: ways of working hidden · pinned: {WAYS[base]}"
+
+    clock.set(seconds=20 * 3)  # the rotation has moved on; the pin holds
+    async with running(path, clock, config=config) as (_app, pilot, screen):
+        assert not screen.query_one("#reminders").display
+        assert screen.query_one("#reminders").border_title == "Ways of working (pinned)"
+        assert f"■ {WAYS[base]}" in content(screen.query_one("#reminders"))
+        await pilot.press("h", "p")
+        await settle(pilot)
+        assert [(e.kind, e.text) for e in log(path)][-2:] == [("show_ways", None), ("pin", "")]
+        assert screen.query_one("#reminders").display
+        assert room(screen) is None
+
+    async with running(path, clock, config=config) as (_app, _pilot, screen):
+        assert screen.query_one("#reminders").display
+        assert f"▶ {WAYS[(base + 3) % len(WAYS)]}" in content(screen.query_one("#reminders"))
+
+
+async def test_pin_and_hide_work_before_the_start_and_after_the_finish(
+    path: Path, clock: FakeClock
+) -> None:
+    async with running(path, clock) as (_app, pilot, screen):
+        for action in ("pin_reminder", "hide_reminders", "broadcast"):
+            assert screen.check_action(action, ()) is True, action
+        await pilot.press("s", "f", "enter")
+        await settle(pilot)
+        assert screen.has_class("-finished")
+        await pilot.press("p", "h")
+        await settle(pilot)
+        assert [e.kind for e in log(path)] == ["start", "finish", "pin", "hide_ways"]
+
+
+# Sizes and keys
+
+
+async def test_everything_the_room_sees_fits_one_line_at_80x24(
+    path: Path, clock: FakeClock
+) -> None:
+    async with running(path, clock, size=(80, 24)) as (app, pilot, screen):
+        await pilot.press("s", "n", "n", "p", "h")
+        await tell(pilot, "A long message " * 12, "down", "enter")
+        visible = app.screen.region
+        for selector in ("#digits", "#next", "#clock", "#room", "#agenda"):
+            region = screen.query_one(selector).region
+            assert region.height >= 1 and visible.contains_region(region), selector
+        assert screen.query_one("#room").region.height == 1
+        assert screen.query_one("#agenda").region.height >= 7
+        for size in [(20, 6), (1, 1), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            screen.tick()
+            await pilot.pause()
+        assert app.is_running
+
+
+def test_time_left_is_a_clock_rounded_up() -> None:
+    start = START
+    assert time_left(start.replace(minute=2, second=13), start) == "2:13 left"
+    assert time_left(start.replace(minute=0, second=1), start.replace(microsecond=1)) == (
+        "0:01 left"
+    )
+    assert time_left(start.replace(hour=14, minute=2, second=3), start) == "1:02:03 left"
+    assert time_left(start, start.replace(minute=5)) == "0:00 left"
+
+
+def test_every_binding_id_is_one_key_of_one_class() -> None:
+    """A keymap entry moves exactly one binding: no two classes or actions share an id."""
+    import sessiontui.tui as package
+
+    owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    prefix = f"{package.__name__}."
+    for name in sorted(info.name for info in pkgutil.walk_packages(package.__path__, prefix)):
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__ or "BINDINGS" not in vars(cls):
+                continue
+            for binding in Binding.make_bindings(vars(cls)["BINDINGS"]):
+                if binding.id is not None:
+                    owners[binding.id].add((cls.__qualname__, binding.action))
+    shared = {binding_id: found for binding_id, found in owners.items() if len(found) > 1}
+    assert shared == {}
+    for binding_id in ("run.broadcast", "run.clear_broadcast", "run.pin_reminder",
+                       "run.hide_reminders", "broadcast.advance", "broadcast.cancel"):  # fmt: skip
+        assert binding_id in owners, binding_id
