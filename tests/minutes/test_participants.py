@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from recorded import recorded_example
 from sessiontui import session_file
@@ -43,24 +45,26 @@ def without_the_sessions_own_words(text: str, session: Session) -> str:
     return "\n".join(lines)
 
 
+def mentions(text: str, phrase: str, *, any_case: bool) -> bool:
+    """Whether `phrase` stands in `text` as whole words (any spacing between its words)."""
+    pattern = r"\s+".join(re.escape(word) for word in phrase.split())
+    flags = re.IGNORECASE if any_case else 0
+    return re.search(rf"(?<!\w){pattern}(?!\w)", text, flags) is not None
+
+
 def people_named_in(text: str, session: Session) -> list[str]:
-    """Every participant's name, word of a name, or organisation, and facilitator, in `text`."""
+    """Every participant's name, word of a name, or organisation, and facilitator, in `text`.
+
+    Whole names and organisations in any case; each word of a name as it is spelt.
+    """
     found = []
-    folded = " ".join(text.split()).casefold()
-    for person in session.participants:
-        if " ".join(person.name.split()).casefold() in folded:
-            found.append(person.name)
-        if person.org and " ".join(person.org.split()).casefold() in folded:
-            found.append(person.org)
-        found += [
-            word for word in name_words(person.name) if re.search(rf"(?<!\w){word}(?!\w)", text)
-        ]
-    for facilitator in session.facilitators:
-        if facilitator.casefold() in folded:
-            found.append(facilitator)
-        found += [
-            word for word in name_words(facilitator) if re.search(rf"(?<!\w){word}(?!\w)", text)
-        ]
+    people = [p.name for p in session.participants] + list(session.facilitators)
+    orgs = [p.org for p in session.participants if p.org]
+    for phrase in people + orgs:
+        if mentions(text, phrase, any_case=True):
+            found.append(phrase)
+    for name in people:
+        found += [word for word in name_words(name) if mentions(text, word, any_case=False)]
     return found
 
 
@@ -185,3 +189,37 @@ def test_a_word_of_a_name_is_hidden_as_written_and_ordinary_words_stay(
     assert hide("at Active  Notts today") == "at [organisation] today"
     assert hide("Benefits for Ben") == "Benefits for [name]"
     assert hide("Nottingham CityCare and Nottinghamshire") == "[organisation] and Nottinghamshire"
+
+
+person_name = st.from_regex(r"[A-Z][a-z]{2,9}( [A-Z][a-z]{2,9}){0,2}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=person_name,
+    org=person_name.map(lambda text: f"{text} Trust"),
+    fmt=st.sampled_from(formats.FORMATS),
+)
+def test_any_participant_typed_into_a_note_is_hidden_in_the_participants_minutes(
+    name: str, org: str, fmt: str
+) -> None:
+    base = recorded_example()
+    # A name that is also a word of the workshop ("Tea", "Group") would be found in its plan.
+    plain = as_read(formats.render(base, fmt, "participants"), fmt)
+    assume(not re.search(rf"(?<!\w)(?:{'|'.join(name.split())})(?!\w)", plain))
+    assume(org.casefold() not in plain.casefold())
+    people = list(base.participants)
+    people[0] = people[0].model_copy(update={"name": name, "org": org})
+    notes = [
+        note.model_copy(
+            update={"text": f"{name} of {org} said so; later {name.split(maxsplit=1)[0]} too."}
+        )
+        if note.item == "coffee-trial"
+        else note
+        for note in base.notes
+    ]
+    session = base.model_copy(update={"participants": people, "notes": notes})
+    text = as_read(formats.render(session, fmt, "participants"), fmt)
+    body = without_the_sessions_own_words(text, session)
+    assert people_named_in(body, session) == []
+    assert "[name] of [organisation] said so; later [name] too." in text
