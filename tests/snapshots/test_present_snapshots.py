@@ -1,9 +1,10 @@
-"""An SVG snapshot of the shared screen (`present`) mid-item with a broadcast, projector theme.
+"""SVG snapshots of the shared screen (`present`): mid-item with a broadcast, and a round of
+threes at every size the room might have (120x40, 80x24, 40x12, 20x6), and a swap's flash.
 
 Regenerate after an intended change with
-`pytest tests/test_present_snapshots.py --snapshot-update` and look at the report. As in
-test_snapshots.py, the session and the clock are fixed (the clock stopped, the settings given,
-so nothing is read from the user's files) and nothing on the screen blinks or animates.
+`pytest tests/snapshots/test_present_snapshots.py --snapshot-update` and look at the report.
+As in test_snapshots.py, the session and the clock are fixed (the clock stopped, the settings
+given, so nothing is read from the user's files) and nothing on the screen blinks or animates.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import tomli_w
 
 from pilot_helpers import settle
+from sessiontui import session_file
+from sessiontui.core import grouping
+from sessiontui.core.model import Event
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import make_app
 from test_snapshots import SESSION, START, at
@@ -37,3 +42,53 @@ def test_present_screen_mid_item_with_a_broadcast(
         mode="present",
     )
     assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+def round_of_threes(example_path: Path, target: Path) -> Path:
+    """The reference workshop in its coffee trial, drawn in threes, each group in its room.
+
+    Thirteen people present make three threes and a four: the threes' 5-minute turns on the
+    digits, the four's 3:45 turns on their own line, and a broadcast for ten minutes.
+    """
+    session = session_file.load(example_path).session
+    drawn = grouping.draw_groups(session, "coffee-trial", size=3, seed=7)
+    rooms = [g.model_copy(update={"where": f"Breakout room {n}"}) for n, g in enumerate(drawn, 1)]
+    session = grouping.replace_groups(session, "coffee-trial", rooms)
+    minutes = dt.timedelta(minutes=1)
+    log = [
+        Event(at=START, kind="start"),
+        Event(at=START + 10 * minutes, kind="next"),
+        Event(at=START + 15 * minutes, kind="next"),
+        Event(at=START + 16 * minutes, kind="broadcast", text="Cameras on, please", seconds=600),
+    ]
+    session_file.save(target, session.model_copy(update={"log": log}))
+    return target
+
+
+@pytest.mark.parametrize(
+    "size", [(120, 40), (80, 24), (40, 12), (20, 6)], ids=["120x40", "80x24", "40x12", "20x6"]
+)
+def test_present_screen_in_a_round_of_threes(
+    snap_compare: Callable[..., bool], tmp_path: Path, example_path: Path, size: tuple[int, int]
+) -> None:
+    path = round_of_threes(example_path, tmp_path / "workshop.toml")
+    app = make_app(
+        session_path=path,
+        clock=at(START + dt.timedelta(minutes=21, seconds=30)),
+        config=UserConfig(),
+        mode="present",
+    )
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+def test_present_screen_flashes_at_a_swap(
+    snap_compare: Callable[..., bool], tmp_path: Path, example_path: Path
+) -> None:
+    path = round_of_threes(example_path, tmp_path / "workshop.toml")
+    app = make_app(
+        session_path=path,
+        clock=at(START + dt.timedelta(minutes=25, seconds=1)),  # the threes' third turn
+        config=UserConfig(),
+        mode="present",
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

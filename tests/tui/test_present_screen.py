@@ -36,9 +36,9 @@ from sessiontui.session_file.writer import SessionWriter
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.dialogs.broadcast import BroadcastScreen
-from sessiontui.tui.screens.present import PresentScreen
+from sessiontui.tui.screens.present import PARTS, PresentScreen
 from sessiontui.tui.screens.run import RunScreen
-from sessiontui.tui.widgets.present import BigDigits, big_lines
+from sessiontui.tui.widgets.present import BigDigits
 
 HOSTILE = ["[/]", "[@click=app.quit]x[/]", "\x1b[31mred", "[bold]b[/bold]"]
 SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "[bold]b[/bold]"]
@@ -102,12 +102,17 @@ def content(widget: Widget) -> str:
 
 
 def shown(screen: PresentScreen, name: str) -> str:
-    """The text of one part of the screen ("title", "phase", "prompts", "broadcast"...)."""
+    """The text of one part of the screen ("title", "next", "phase", "agenda", "groups"...)."""
     return content(screen.query_one(f"#present-{name}"))
 
 
 def visible(screen: PresentScreen, name: str) -> bool:
     return screen.query_one(f"#present-{name}").display
+
+
+def agenda_line(screen: PresentScreen, title: str) -> str:
+    """The agenda's line for the item of this title, as the room reads it."""
+    return next(line for line in shown(screen, "agenda").splitlines() if title in line)
 
 
 def digits(screen: PresentScreen) -> str:
@@ -122,13 +127,13 @@ async def test_before_the_start_it_shows_the_title_date_venue_and_agenda(
 ) -> None:
     async with presenting(path, clock) as (_app, _pilot, screen):
         assert "Workshop 2: Building common understanding" in shown(screen, "title")
-        subtitle = shown(screen, "subtitle")
+        subtitle = shown(screen, "next")
         assert "Thu 16 Feb 2023" in subtitle and "13:00–16:00" in subtitle
         assert "Online (Zoom, with breakout rooms)" in subtitle
         assert shown(screen, "phase") == "STARTS AT 13:00"
         assert digits(screen) == "12:30"  # the time of day while the room waits
-        agenda = shown(screen, "prompts")
-        assert screen.query_one("#present-prompts").border_title == "Agenda"
+        agenda = shown(screen, "agenda")
+        assert screen.query_one("#present-agenda").border_title == "Agenda"
         assert "13:00  Welcome and introduction to the session" in agenda
         assert "14:30  Tea break" in agenda
         assert not visible(screen, "broadcast") and not visible(screen, "notice")
@@ -192,22 +197,81 @@ async def test_it_follows_start_next_pause_extend_broadcast_and_finish(
         assert not visible(screen, "digits")
 
 
-async def test_a_pairing_round_shows_whose_turn_and_the_swap_cue(
+async def test_a_pairing_round_counts_the_turn_in_the_digits_with_the_item_beside_them(
     path: Path, clock: FakeClock
 ) -> None:
     room = Facilitator(path)
     room.record("start", 0)
     room.record("next", 10)
-    room.record("next", 15)  # the coffee trial: 15 minutes, 7-minute turns
+    room.record("next", 15)  # the coffee trial: 15 min; 13 present: five pairs and a three
     async with presenting(path, clock) as (_app, pilot, screen):
         clock.set(minutes=16)
         await look(pilot, screen)
-        assert shown(screen, "turn") == "Turn 1 of 2 · 6:00 left in this turn"
+        assert digits(screen) == "06:00"  # the pairs' 7-minute turn, not the item's 14:00
+        assert shown(screen, "phase") == "Pairs: turn 1 of 2 · Item 14:00 left"
+        assert shown(screen, "turns") == "Threes: turn 1 of 3, 4:00"  # 5 minutes each
         assert "Something about you" in shown(screen, "prompts")
-        clock.set(minutes=22, seconds=3)
+        clock.set(minutes=17, seconds=30)
         await look(pilot, screen)
-        assert shown(screen, "turn") == "SWAP: next person's turn"
-        assert screen.query_one("#present-turn").has_class("-swap")
+        assert digits(screen) == "04:30"
+        assert shown(screen, "turns") == "Threes: turn 1 of 3, 2:30"
+
+
+async def test_the_swap_is_said_flashed_and_rung_once_right_after_the_turn_ends(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("next", 10)
+    room.record("next", 15)
+    async with presenting(path, clock) as (app, pilot, screen):
+        clock.set(minutes=21)  # the three is on its second turn, the pairs on their first
+        await look(pilot, screen)
+        rings: list[str] = []
+        app.bell = lambda: rings.append("ding")  # type: ignore[method-assign]
+        clock.set(minutes=21, seconds=59)  # the pairs swap at 22:00
+        await look(pilot, screen)
+        assert not screen.has_class("-flash") and rings == []
+        clock.set(minutes=22, seconds=1)
+        await look(pilot, screen)
+        assert shown(screen, "phase") == "SWAP: turn 2 of 2 · Item 7:59 left"
+        assert screen.query_one("#present-phase").has_class("-swap")
+        assert screen.has_class("-flash")  # the whole screen, for its first seconds
+        assert rings == ["ding"]
+        clock.set(minutes=22, seconds=4)
+        await look(pilot, screen)
+        assert not screen.has_class("-flash")
+        assert shown(screen, "phase").startswith("SWAP")
+        assert rings == ["ding"]  # once per swap, however often the screen ticks
+        clock.set(minutes=22, seconds=11)
+        await look(pilot, screen)
+        assert shown(screen, "phase") == "Pairs: turn 2 of 2 · Item 7:49 left"
+        assert not screen.query_one("#present-phase").has_class("-swap")
+        clock.set(minutes=25, seconds=1)  # the three's second turn: its own line says so
+        await look(pilot, screen)
+        assert shown(screen, "turns") == "Threes: SWAP, turn 3 of 3"
+        assert screen.has_class("-flash") and rings == ["ding", "ding"]
+
+
+async def test_m_turns_the_swap_bell_off_and_on(path: Path, clock: FakeClock) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("next", 10)
+    room.record("next", 15)
+    async with presenting(path, clock) as (app, pilot, screen):
+        clock.set(minutes=21)
+        await look(pilot, screen)
+        rings: list[str] = []
+        app.bell = lambda: rings.append("ding")  # type: ignore[method-assign]
+        await pilot.press("m")
+        assert not app.bell_enabled
+        clock.set(minutes=21, seconds=59)
+        await look(pilot, screen)
+        clock.set(minutes=22, seconds=1)
+        await look(pilot, screen)
+        assert screen.has_class("-flash") and rings == []  # the flash and the words stay
+        await pilot.press("m")
+        assert app.bell_enabled
 
 
 async def test_a_common_purpose_item_shows_its_word_limit(path: Path, clock: FakeClock) -> None:
@@ -343,19 +407,13 @@ async def test_small_and_large_screens_render(
         drawn = [strip.text for strip in big.render_lines(Region(0, 0, width, height))]
         assert sum("█" in line for line in drawn) >= 5  # the block digits, not plain text
         assert big.region.bottom <= size[1]
-        assert screen.query_one("#present-prompts").region.height >= 4
-        assert visible(screen, "broadcast")
+        assert visible(screen, "broadcast") and visible(screen, "next")
+        assert screen.query_one("#present-agenda").region.height >= 6
         ways_shown = screen.query_one("#present-ways").region.width > 0
-        assert ways_shown == (size[0] >= 100)  # the side panel goes first on a small screen
+        assert ways_shown == (size[0] >= 100)  # the ways of working go first on a small screen
         if size == (200, 60):
             assert sum("█" in line for line in drawn) >= 10  # it grows with the screen
         assert app.is_running
-
-
-def test_the_block_digits_grow_to_fit_and_give_up_when_too_small() -> None:
-    assert big_lines("05:00", 200, 60)[0].count("█") > big_lines("05:00", 40, 5)[0].count("█")
-    assert len(big_lines("05:00", 40, 5)) == 5
-    assert big_lines("05:00", 10, 5) == []
 
 
 async def test_a_file_that_does_not_load_is_said_on_screen(tmp_path: Path) -> None:
@@ -393,7 +451,7 @@ async def test_the_run_screens_t_key_records_a_broadcast_and_an_empty_one_clears
         await pilot.pause()
         assert isinstance(app.screen, BroadcastScreen)
         await pilot.press(*"Back at 2")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # the message, then how long: until cleared
         await settle(pilot)
         assert app.screen is screen
         log = session_file.load(path).session.log
@@ -454,7 +512,8 @@ def test_two_present_processes_follow_the_run_process(path: Path, tmp_path: Path
         run.wait_for("Welcome and introduction")
         for term in screens:
             term.wait_for("STARTS AT 13:00")
-            term.wait_for("13:00  Welcome and introduction to the session")
+            # Its agenda is projected from now: the example's day is long past.
+            term.wait_for("Welcome and introduction")
 
         def follows(text: str) -> None:
             for term in screens:
@@ -467,6 +526,8 @@ def test_two_present_processes_follow_the_run_process(path: Path, tmp_path: Path
         run.wait_for("Tell the room")
         run.send("Back at [b]2[/b]")
         time.sleep(0.2)  # the dialog's input has the keys before Enter sends them
+        run.send("\r")
+        run.wait_for("Until I clear it")  # then how long it stays up: the default
         run.send("\r")
         follows("Back at [b]2[/b]")
         run.send("n")
@@ -496,28 +557,28 @@ async def test_the_next_item_and_its_projected_start_follow_every_agenda_change(
         room.record("start", 0)
         clock.set(minutes=1)
         await look(pilot, screen)
-        assert shown(screen, "subtitle").startswith(
+        assert shown(screen, "next").startswith(
             "Next: Getting to know each other: Randomised Coffee Trials at 13:10"
         )
 
         room.record("extend", 1, minutes=5)
         await look(pilot, screen)
-        assert "at 13:15" in shown(screen, "subtitle")
+        assert "at 13:15" in shown(screen, "next")
 
         energiser = AgendaItem(id="energiser", title="Energiser", kind="plenary", minutes=5)
         room.record("insert", 2, new_item=energiser)
         await look(pilot, screen)
-        assert shown(screen, "subtitle").startswith("Next: Energiser at 13:15")
+        assert shown(screen, "next").startswith("Next: Energiser at 13:15")
 
         room.record("move", 3, item="coffee-setup", after="welcome")
         await look(pilot, screen)
-        assert shown(screen, "subtitle").startswith(
+        assert shown(screen, "next").startswith(
             "Next: Getting to know each other: Randomised Coffee Trials at 13:15"
         )
 
         room.record("skip", 4, item="coffee-setup")
         await look(pilot, screen)
-        assert shown(screen, "subtitle").startswith("Next: Energiser at 13:15")
+        assert shown(screen, "next").startswith("Next: Energiser at 13:15")
         # The same time the schedule (and so the run screen's agenda) gives.
         state = schedule.run_state(session_file.load(path).session, clock.now)
         upcoming = next(run for run in state.items if run.item.id == "energiser")
@@ -535,8 +596,168 @@ async def test_before_the_start_the_agenda_is_timed_from_the_planned_start_with_
         arrivals = AgendaItem(id="arrivals", title="Arrivals", kind="plenary", minutes=10)
         room.record("insert", -20, new_item=arrivals)
         room.record("skip", -19, item="coffee-setup")
-        clock.set(minutes=20)  # not started yet, and late: the agenda stays as planned
+        clock.set(minutes=-10)
         await look(pilot, screen)
-        agenda = shown(screen, "prompts")
-        assert agenda.startswith("13:00  Arrivals\n13:10  Welcome and introduction")
+        agenda = shown(screen, "agenda")
+        assert agenda.startswith("  13:00  Arrivals (added)\n  13:10  Welcome and introduction")
         assert "13:20  Randomised Coffee Trial\n" in agenda  # the dropped setup takes no time
+        assert "  13:10  Getting to know each other: Randomised Coffee Trials dropped" in agenda
+        clock.set(minutes=20)  # not started yet, and late: projected from now, as the phones
+        await look(pilot, screen)
+        assert shown(screen, "agenda").startswith("  13:20  Arrivals (added)\n  13:30  Welcome")
+
+
+DEBRIEF = "  {}  Coffee trial: what did you notice?"
+
+
+async def test_the_agenda_shows_projected_times_after_an_insert_and_a_plus_five(
+    path: Path, clock: FakeClock
+) -> None:
+    from sessiontui.core.model import AgendaItem
+
+    room = Facilitator(path)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        room.record("start", 0)
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        assert agenda_line(screen, "Tea break") == "  14:30  Tea break"
+        assert agenda_line(screen, "what did you notice") == DEBRIEF.format("13:30")
+        assert agenda_line(screen, "Welcome").startswith("▶ 13:00  Welcome")
+
+        room.record("extend", 1, minutes=5)
+        await look(pilot, screen)
+        assert agenda_line(screen, "Tea break") == "  14:35  Tea break"
+        assert agenda_line(screen, "what did you notice") == DEBRIEF.format("13:35")
+
+        energiser = AgendaItem(id="energiser", title="Energiser", kind="plenary", minutes=5)
+        room.record("insert", 2, new_item=energiser)
+        await look(pilot, screen)
+        assert agenda_line(screen, "Energiser") == "  13:15  Energiser (added)"
+        assert agenda_line(screen, "Tea break") == "  14:40  Tea break"
+        assert agenda_line(screen, "what did you notice") == DEBRIEF.format("13:40")
+
+        room.record("next", 3)  # the welcome ends early: done, dimmed, and the rest moves up
+        clock.set(minutes=3)
+        await look(pilot, screen)
+        assert agenda_line(screen, "Welcome") == "  13:00  Welcome and introduction to the session"
+        assert agenda_line(screen, "Energiser") == "▶ 13:03  Energiser (added)"
+        assert agenda_line(screen, "what did you notice") == DEBRIEF.format("13:28")
+        assert agenda_line(screen, "Tea break") == "  14:30  Tea break"  # not before its time
+
+
+async def test_a_broadcast_for_some_minutes_is_gone_after_them_and_an_empty_one_clears(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        room.record("broadcast", 1, text="Back in 2 minutes", seconds=120)
+        clock.set(minutes=2, seconds=59)
+        await look(pilot, screen)
+        assert visible(screen, "broadcast")
+        assert shown(screen, "broadcast") == "Back in 2 minutes"
+        clock.set(minutes=3, seconds=1)
+        await look(pilot, screen)
+        assert not visible(screen, "broadcast")
+
+        room.record("broadcast", 4, text="Until cleared")
+        clock.set(minutes=30)
+        await look(pilot, screen)
+        assert shown(screen, "broadcast") == "Until cleared"
+        room.record("broadcast", 31, text="")
+        clock.set(minutes=31)
+        await look(pilot, screen)
+        assert not visible(screen, "broadcast")
+
+
+async def test_pinning_and_hiding_the_ways_of_working_reach_the_room(
+    path: Path, clock: FakeClock
+) -> None:
+    room = Facilitator(path)
+    room.record("start", 0)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        room.record("pin", 1, text="Chatham")
+        clock.set(minutes=1)
+        await look(pilot, screen)
+        ways = shown(screen, "ways")
+        assert "■ Chatham — What's in the room stays in the room" in ways
+        assert screen.query_one("#present-ways").border_title == "Ways of working (pinned)"
+        clock.set(minutes=9)  # minutes later it has not rotated
+        await look(pilot, screen)
+        assert "■ Chatham" in shown(screen, "ways")
+
+        room.record("hide_ways", 9)
+        await look(pilot, screen)
+        assert not visible(screen, "ways")
+        room.record("show_ways", 9)
+        room.record("pin", 9, text="")
+        await look(pilot, screen)
+        assert visible(screen, "ways")
+        assert "■" not in shown(screen, "ways") and "▶ " in shown(screen, "ways")
+
+
+async def test_the_groups_and_where_they_meet_show_during_the_pairing(
+    path: Path, clock: FakeClock
+) -> None:
+    threes_with_rooms(path)
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("next", 10)
+    room.record("next", 15)
+    async with presenting(path, clock) as (_app, pilot, screen):
+        clock.set(minutes=21, seconds=30)
+        await look(pilot, screen)
+        groups = shown(screen, "groups").splitlines()
+        assert len(groups) == 4 and groups[0].startswith("Group 1 · Breakout room 1: ")
+        assert digits(screen) == "03:30"  # the threes' 5-minute turn
+        assert shown(screen, "phase") == "Threes: turn 2 of 3 · Item 8:30 left"
+        assert shown(screen, "turns") == "Fours: turn 2 of 4, 1:00"  # 3:45 each
+        clock.set(minutes=31)  # the debrief: no groups
+        room.record("next", 30)
+        await look(pilot, screen)
+        assert not visible(screen, "groups")
+
+
+@pytest.mark.parametrize(
+    ("size", "kept"),
+    [
+        ((120, 40), {"broadcast", "title", "next", "other_turns", "groups", "prompts", "agenda"}),
+        ((80, 24), {"broadcast", "title", "next", "other_turns", "groups"}),
+        ((40, 12), {"broadcast", "title", "next", "groups"}),
+        ((20, 6), {"broadcast", "title"}),
+    ],
+    ids=["120x40", "80x24", "40x12", "20x6"],
+)
+async def test_every_size_keeps_the_countdown_and_drops_parts_in_order(
+    path: Path, clock: FakeClock, size: tuple[int, int], kept: set[str]
+) -> None:
+    threes_with_rooms(path)
+    room = Facilitator(path)
+    room.record("start", 0)
+    room.record("next", 10)
+    room.record("next", 15)
+    room.record("broadcast", 16, text="Cameras on")
+    async with presenting(path, clock, size=size) as (_app, pilot, screen):
+        clock.set(minutes=21, seconds=30)
+        await look(pilot, screen)
+        assert screen.shown_parts >= kept
+        big = screen.query_one(BigDigits)
+        width, height = big.outer_size
+        drawn = [strip.text for strip in big.render_lines(Region(0, 0, width, height))]
+        assert sum(any(block in line for block in "█▀▄") for line in drawn) >= 3
+        assert big.region.bottom < size[1]  # the label under the digits is on screen too
+        label = screen.query_one("#present-phase")
+        assert label.region.height == 1 and label.region.bottom <= size[1]
+        for part in screen.shown_parts:
+            region = screen.query_one(PARTS[part]).region
+            assert region.height >= 1 and region.bottom <= size[1], part
+
+
+def threes_with_rooms(path: Path) -> None:
+    """The coffee trial drawn in threes (13 present: three threes and a four), each its room."""
+    from sessiontui.core import grouping
+
+    session = session_file.load(path).session
+    drawn = grouping.draw_groups(session, "coffee-trial", size=3, seed=7)
+    rooms = [g.model_copy(update={"where": f"Breakout room {n}"}) for n, g in enumerate(drawn, 1)]
+    session_file.save(path, grouping.replace_groups(session, "coffee-trial", rooms))

@@ -7,8 +7,11 @@ file on the UI thread (one system call) and only when the stat changed reads it 
 thread worker. A read that fails (the file briefly missing or invalid while someone saves or
 edits it) keeps the last good version on screen, with a notice saying since when.
 
-What is shown is derived once a second from the plan, the log and the clock
-(`widgets.present.present_view`), never counted, so every view of one file agrees.
+What is shown is derived once a second from the plan, the log and the clock: the room's
+state (`core.room.room_state`, the same the phones and the API show), worded by
+`widgets.present_view` and laid out by importance by `widgets.present_layout`; never counted,
+so every view of one file agrees. A swap of turns is said, flashed and rung, all derived
+from the clock: the flash is on while the turn is under `FLASH_SECONDS` old.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -32,13 +35,21 @@ from textual.widgets import Static
 from sessiontui.display import safe_line, user_line
 from sessiontui.tui.widgets.countdown import PHASES
 from sessiontui.tui.widgets.overview import Problems
-from sessiontui.tui.widgets.present import BigDigits
+from sessiontui.tui.widgets.present import BigDigits, FitLine
+from sessiontui.tui.widgets.present_layout import (
+    SIDE_PARTS,
+    TALL_FROM,
+    WIDE_FROM,
+    is_wide,
+    parts_that_fit,
+    wanted_rows,
+)
 
 if TYPE_CHECKING:
     from sessiontui.core.model import Session
     from sessiontui.session_file import Follower
     from sessiontui.tui.app import SessionApp
-    from sessiontui.tui.widgets.present import PresentView
+    from sessiontui.tui.widgets.present_view import PresentView
 
 
 FOLLOW_SECONDS = 0.25
@@ -46,14 +57,31 @@ FOLLOW_SECONDS = 0.25
 read, and an unchanged file costs one system call."""
 
 
-class PresentScreen(Screen[None]):
-    """The session for the room: the item, its countdown, prompts, ways of working, broadcast."""
+PARTS: Final = {
+    "broadcast": "#present-broadcast",
+    "title": "#present-title",
+    "next": "#present-next",
+    "other_turns": "#present-turns",
+    "groups": "#present-groups",
+    "prompts": "#present-prompts",
+    "agenda": "#present-agenda",
+    "reminders": "#present-ways",
+}
+"""Each part `present_layout` may drop, and its widget."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
+
+class PresentScreen(Screen[None]):
+    """The session for the room: the item, its countdown and turns, next, groups, the agenda."""
+
+    CSS_PATH = "present.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_FROM, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", tooltip="List every key", id="present.help"),
+        Binding(
+            "m", "mute", "Bell", tooltip="Turn the bell at each swap off or on", id="present.mute"
+        ),
     ]
 
     loading: var[bool] = var(True, init=False)
@@ -77,8 +105,13 @@ class PresentScreen(Screen[None]):
         self.zone: tzinfo | None = None
         self.view: PresentView | None = None
         """What is on screen now."""
+        self.shown_parts: set[str] = set()
+        """The parts the screen's size leaves room for (see `present_layout`)."""
         self.unreadable: tuple[datetime, str] | None = None
         """Since when and why the file cannot be read, or None while it reads."""
+        self._coming_up = Text(end="")
+        self._arranged: object = None
+        """What the last arrangement was worked out from, so an unchanged one is not redone."""
         self._follower: Follower | None = None
         """Made at the first look, after the first frame (it imports the models)."""
         self._ticker: Timer | None = None
@@ -92,22 +125,29 @@ class PresentScreen(Screen[None]):
         with Horizontal(id="present-body"):
             with Vertical(id="present-main"):
                 yield Static(id="present-title", markup=False)
-                yield Static(id="present-subtitle", markup=False)
+                yield FitLine(id="present-next")
                 yield BigDigits(id="present-digits")
-                yield Static(id="present-phase", markup=False)
-                yield Static(id="present-turn", markup=False)
+                yield FitLine(id="present-phase")
+                yield Static(id="present-turns", markup=False)
+                yield Static(id="present-groups", markup=False)
                 yield Static(id="present-prompts", markup=False)
-            yield Static(id="present-ways", markup=False)
+            with Vertical(id="present-side"):
+                yield Static(id="present-agenda", markup=False)
+                yield Static(id="present-ways", markup=False)
 
     def on_mount(self) -> None:
         self.title = safe_line(self.path.name)
-        for selector in ("#present-notice", "#present-problems", "#present-broadcast"):
+        for selector in ("#present-notice", "#present-problems", *PARTS.values()):
             self.query_one(selector).display = False
         self.query_one("#present-body").display = False
-        self.query_one("#present-ways").border_title = "Ways of working"
+        self.query_one("#present-agenda").border_title = "Agenda"
         # Paint the screen first, then read: the first frame does not wait for the file.
         self.call_after_refresh(self.poll, force=True)
         self.set_interval(FOLLOW_SECONDS, self.poll, name="poll file")
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.view is not None:
+            self._arrange(self.view)
 
     @property
     def session_app(self) -> SessionApp:
@@ -166,7 +206,10 @@ class PresentScreen(Screen[None]):
         self.query_one("#present-notice").display = False
         self.query_one("#present-problems").display = False
         self.query_one("#present-body").display = True
+        from sessiontui.tui.widgets.prompts import coming_up
+
         self.session, self.zone = session, schedule.session_zone(session)
+        self._coming_up = coming_up(session.upcoming)
         self.title = safe_line(session.title)
         self.tick()
         if self._ticker is None:
@@ -205,18 +248,25 @@ class PresentScreen(Screen[None]):
     # ------------------------------------------------------------------ the clock
 
     def tick(self) -> None:
-        """Work out what to show at the clock's time, and repaint what changed."""
+        """Work out what the room sees at the clock's time, and repaint what changed."""
         session, zone = self.session, self.zone
         if session is None or zone is None or not self.is_mounted:
             return
-        from sessiontui.core import schedule
-        from sessiontui.tui.widgets.present import present_view
+        from sessiontui.core.room import room_state
+        from sessiontui.tui.widgets.present_view import present_view, swapped
+        from sessiontui.tui.widgets.reminders import highlighted_index
 
         now = self.clock()
-        state = schedule.run_state(session, now, zone)
-        view = present_view(session, state, zone, now, self.session_app.rotate_seconds)
+        room = room_state(session, now, zone)
+        rotating = highlighted_index(now, self.session_app.rotate_seconds, len(room.ways))
+        view = present_view(room, rotating=rotating, coming_up=self._coming_up)
         old, self.view = self.view, view
+        # Rung by comparing two states of the clock, so a swap rings once, however often
+        # the screen ticks, and a restart in the middle of a turn does not ring at all.
+        if swapped(old, view) and self.session_app.bell_enabled:
+            self.app.bell()
         self._paint(old, view)
+        self._arrange(view)
 
     def _static(self, selector: str) -> Static:
         return self.query_one(selector, Static)
@@ -228,31 +278,88 @@ class PresentScreen(Screen[None]):
         if old is None or old.phase != view.phase:
             for phase in PHASES:
                 self.set_class(phase == view.phase, f"-phase-{phase}")
+        if old is None or old.flash != view.flash:
+            self.set_class(view.flash, "-flash")
         if old is None or old.broadcast != view.broadcast:
-            banner = self._static("#present-broadcast")
-            banner.display = view.broadcast is not None
-            banner.update(view.broadcast or "")
+            self._static("#present-broadcast").update(view.broadcast or "")
         if old is None or old.title != view.title:
             self._static("#present-title").update(view.title)
-        if old is None or old.subtitle != view.subtitle:
-            self._static("#present-subtitle").update(view.subtitle)
+        if old is None or old.next != view.next:
+            self.query_one("#present-next", FitLine).show(view.next)
         if old is None or old.digits != view.digits:
             self.query_one(BigDigits).update(view.digits)
-        if old is None or old.label != view.label:
-            self._static("#present-phase").update(Text(view.label, end=""))
-        if old is None or (old.turn, old.swap) != (view.turn, view.swap):
-            turn = self._static("#present-turn")
-            turn.display = bool(view.turn)
-            turn.set_class(view.swap, "-swap")
-            turn.update(Text(view.turn, end=""))
-        if old is None or (old.main, old.main_title) != (view.main, view.main_title):
+        if old is None or (old.label, old.swap) != (view.label, view.swap):
+            label = self.query_one("#present-phase", FitLine)
+            label.set_class(view.swap, "-swap")
+            label.show(view.label)
+        if old is None or old.other_turns != view.other_turns:
+            self._static("#present-turns").update(view.other_turns)
+        if old is None or (old.groups, old.groups_title) != (view.groups, view.groups_title):
+            groups = self._static("#present-groups")
+            groups.border_title = view.groups_title
+            groups.update(view.groups)
+        if old is None or (old.prompts, old.prompts_title) != (view.prompts, view.prompts_title):
             prompts = self._static("#present-prompts")
-            prompts.border_title = view.main_title
-            prompts.update(view.main)
-        if old is None or old.ways != view.ways:
-            self._static("#present-ways").update(view.ways)
+            prompts.border_title = view.prompts_title
+            prompts.update(view.prompts)
+        if old is None or (old.ways, old.ways_title) != (view.ways, view.ways_title):
+            ways = self._static("#present-ways")
+            ways.border_title = view.ways_title
+            ways.update(view.ways or "")
+
+    def _arrange(self, view: PresentView) -> None:
+        """Show the parts the size leaves room for, each as high as decided (`present_layout`)."""
+        width, height = self.size
+        if self.query_one("#present-notice").display:
+            height -= 1
+        texts: dict[str, Text | None] = {
+            "broadcast": view.broadcast,
+            "title": view.title,
+            "next": view.next[0] if view.next else None,
+            "other_turns": view.other_turns,
+            "groups": view.groups,
+            "prompts": view.prompts,
+            "agenda": Text("\n").join(view.agenda.lines),
+            "reminders": view.ways,
+        }
+        wanted = wanted_rows(width, height, texts, fixed=("title", "next"))
+        kept = parts_that_fit(width, height, wanted)
+        arrangement = (width, height, tuple(sorted(wanted.items())), view.agenda)
+        if arrangement == self._arranged:
+            return
+        self._arranged, self.shown_parts = arrangement, kept
+        rows = {name: wanted[name] for name in kept}
+        if "agenda" in kept and is_wide(width):
+            # Beside the clock the agenda has the side column's height, less the ways.
+            rows["agenda"] = height - rows.get("broadcast", 0) - rows.get("reminders", 0)
+        for name, selector in PARTS.items():
+            widget = self.query_one(selector)
+            widget.display = name in kept
+            if name in kept:
+                widget.styles.height = rows[name]
+        self.query_one("#present-side").display = bool(kept & SIDE_PARTS)
+        if "agenda" in kept:
+            self._show_agenda(view, rows["agenda"])
+
+    def _show_agenda(self, view: PresentView, rows: int) -> None:
+        from sessiontui.tui.widgets.present_view import agenda_window
+
+        agenda = self._static("#present-agenda")
+        inner = rows - (2 if self.size.height >= TALL_FROM else 0)
+        lines = view.agenda.lines
+        window = agenda_window(len(lines), view.agenda.focus, inner)
+        agenda.update(Text("\n", end="").join(lines[index] for index in window))
 
     # ------------------------------------------------------------------ keys
+
+    def action_mute(self) -> None:
+        """Turn the bell at each swap off or on (the same setting as the run screen's `m`)."""
+        app = self.session_app
+        if app.config is None:
+            self.notify("Settings are still loading; try again in a moment.", markup=False)
+            return
+        app.update_config(bell=not app.bell_enabled)
+        self.notify("Bell on" if app.bell_enabled else "Bell off", markup=False)
 
     def action_help(self) -> None:
         """Show the keys of this screen (there are few: it only shows the session)."""

@@ -99,12 +99,14 @@ def wanted_rows(
     """Rows each non-empty part wants at this size: its text wrapped, capped by its share.
 
     `fixed` parts are one line whatever their text (the title, the next item). A boxed part
-    wants its border too; on a short screen it has none. The agenda and groups are capped
-    so a long list cannot push the rest off: the agenda shows a window around the item.
+    wants its border too; on a short screen it has none. The agenda and the prompts are
+    capped so a long list cannot push the rest off (the agenda shows a window around the
+    item); the groups are never cut, as a group left out would not know where to go: they
+    are there whole, a line each on a short screen, or not at all.
     """
     main, side = column_widths(width)
     tall = height >= TALL_FROM
-    caps = {"agenda": max(3, height // 3), "groups": max(2, height // 3), "prompts": height // 4}
+    caps = {"agenda": max(3, height // 3), "prompts": height // 4}
     one_line = set(fixed)
     wanted: dict[str, int] = {}
     for name, text in texts.items():
@@ -116,7 +118,8 @@ def wanted_rows(
         frame = 2 if tall and name in BORDERED else 0
         column = side if name in SIDE_PARTS and side else main
         inner = max(column - 2 * frame - 2, 1)  # borders and a cell of padding each side
-        rows = text_rows(text, inner)
+        unwrapped = name == "groups" and not tall
+        rows = len(text.plain.split("\n")) if unwrapped else text_rows(text, inner)
         if name in caps:
             rows = min(rows, max(caps[name], 1))
         wanted[name] = rows + frame

@@ -1,0 +1,108 @@
+"""Which parts of the shared screen stay at which size, and the block digits' sizes (pure)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+
+from sessiontui.tui.widgets.present import big_lines
+from sessiontui.tui.widgets.present_layout import (
+    DROP_ORDER,
+    countdown_rows,
+    fits,
+    parts_that_fit,
+    wanted_rows,
+)
+
+EVERYTHING = {
+    "broadcast": 3,
+    "title": 1,
+    "next": 1,
+    "other_turns": 1,
+    "groups": 6,
+    "prompts": 6,
+    "agenda": 12,
+    "reminders": 8,
+}
+"""Rows each part wants on a tall screen during a round of threes with a broadcast."""
+
+
+def test_the_drop_order_is_declared_once_and_names_every_part() -> None:
+    assert DROP_ORDER[:2] == ("reminders", "agenda")
+    assert DROP_ORDER.index("agenda") < DROP_ORDER.index("groups") < DROP_ORDER.index("next")
+    assert DROP_ORDER.index("agenda") < DROP_ORDER.index("broadcast")
+    assert set(DROP_ORDER) == set(EVERYTHING)
+    assert len(set(DROP_ORDER)) == len(DROP_ORDER)
+
+
+def test_a_roomy_screen_keeps_everything() -> None:
+    assert parts_that_fit(200, 60, EVERYTHING) == set(EVERYTHING)
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(120, 40), (80, 24), (40, 12), (20, 6), (20, 5), (10, 3)]
+)
+def test_what_is_kept_always_fits_and_only_the_least_important_leave(
+    width: int, height: int
+) -> None:
+    kept = parts_that_fit(width, height, EVERYTHING)
+    dropped = set(EVERYTHING) - kept
+    if height >= countdown_rows(height):
+        assert fits(width, height, {name: EVERYTHING[name] for name in kept}) or not kept
+    # Whatever leaves, leaves in order: nothing kept is less important than something dropped.
+    if dropped:
+        last_dropped = max(DROP_ORDER.index(name) for name in dropped)
+        assert all(DROP_ORDER.index(name) > last_dropped for name in kept)
+
+
+def test_at_20x6_the_countdown_stays_with_the_title_and_what_comes_next() -> None:
+    wanted = wanted_rows(
+        20,
+        6,
+        {
+            "title": Text("Randomised Coffee Trial"),
+            "next": Text("Next: Coffee trial: what did you notice? at 13:30"),
+            "other_turns": Text("Fours: turn 2 of 4, 2:15"),
+            "groups": Text("Group 1: Amira Patel, Ben Clarke, Chloe Evans"),
+            "prompts": Text("• Introductions: who you are, where you're from"),
+            "agenda": Text("13:00  Welcome\n13:10  Coffee"),
+            "reminders": Text("Presence"),
+        },
+        fixed=("title", "next"),
+    )
+    assert parts_that_fit(20, 6, wanted) == {"title", "next"}
+    assert countdown_rows(6) == 4  # three rows of digits and their label
+
+
+def test_the_side_column_does_not_take_the_clocks_rows_on_a_wide_screen() -> None:
+    wide = parts_that_fit(120, 30, EVERYTHING)
+    narrow = parts_that_fit(99, 30, EVERYTHING)
+    assert {"agenda", "reminders"} <= wide
+    assert "agenda" not in narrow
+
+
+def test_a_part_not_wanted_is_never_shown_and_unknown_parts_are_never_dropped() -> None:
+    assert parts_that_fit(20, 6, {"clock note": 1}) == {"clock note"}
+    assert "broadcast" not in parts_that_fit(120, 40, {"title": 1})
+
+
+def test_wanted_rows_skip_empty_parts_and_cap_long_lists() -> None:
+    agenda = Text("\n".join(f"13:{minute:02}  Item" for minute in range(40)))
+    wanted = wanted_rows(120, 40, {"agenda": agenda, "groups": Text(""), "broadcast": None})
+    assert set(wanted) == {"agenda"}
+    assert wanted["agenda"] == 40 // 3 + 2  # a window of the agenda, in its box
+    assert wanted_rows(80, 12, {"agenda": agenda})["agenda"] == 4  # no box on a short screen
+
+
+def test_the_block_digits_grow_to_fit_and_give_up_when_too_small() -> None:
+    assert big_lines("05:00", 200, 60)[0].count("█") > big_lines("05:00", 40, 5)[0].count("█")
+    assert len(big_lines("05:00", 40, 5)) == 5
+    assert len(big_lines("05:00", 20, 6)) == 3  # the smallest: half blocks, 17 columns
+    assert len(big_lines("05:00", 17, 3)[0]) == 17
+    assert big_lines("05:00", 16, 5) == []
+    assert big_lines("05:00", 40, 2) == []
+    assert big_lines("", 40, 5) == []
+
+
+def test_the_smallest_digits_keep_their_shape_in_half_blocks() -> None:
+    assert big_lines("1", 3, 3) == ["▄█ ", " █ ", "▀▀▀"]
