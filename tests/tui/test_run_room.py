@@ -266,7 +266,7 @@ async def test_pin_and_hide_are_logged_and_survive_reopening(path: Path, clock: 
         await settle(pilot)
         assert [e.kind for e in log(path)][-1] == "hide_ways"
         assert not screen.query_one("#reminders").display
-        assert room(screen) == f"Room sees: ways of working hidden · pinned: {WAYS[base]}"
+        assert room(screen) == f"Room sees: ways hidden · pinned: {WAYS[base]}"
 
     clock.set(seconds=20 * 3)  # the rotation has moved on; the pin holds
     async with running(path, clock, config=config) as (_app, pilot, screen):

@@ -46,7 +46,7 @@ def room_line(state: RunState, clear_key: str) -> Text | None:
     """
     facts: list[Text] = []
     if state.ways_hidden:
-        facts.append(Text("ways of working hidden"))
+        facts.append(Text("ways hidden"))
     if state.pinned is not None:
         pinned = Text("pinned: ", end="")
         pinned.append_text(user_line(state.pinned, "bold"))
