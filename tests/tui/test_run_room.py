@@ -251,6 +251,17 @@ async def test_the_message_is_text_never_markup(path: Path, clock: FakeClock) ->
         assert (room(screen) or "").endswith("(T clears): [@click=app.quit]x[/] [bold]b")
 
 
+async def test_a_pinned_way_s_name_is_text_never_markup(path: Path, clock: FakeClock) -> None:
+    data = session_file.load(path).session
+    hostile = "[@click=app.quit]x[/] \x1b[31m"
+    ways = [way.model_copy(update={"name": hostile}) for way in data.ways_of_working]
+    session_file.update(path, lambda s: s.model_copy(update={"ways_of_working": ways}))
+    async with running(path, clock) as (_app, pilot, screen):
+        await pilot.press("p")
+        await settle(pilot)
+        assert room(screen) == "Room sees: pinned: [@click=app.quit]x[/] ␛[31m"
+
+
 # Pin and hide are events
 
 

@@ -177,7 +177,9 @@ class BroadcastScreen(ModalScreen[Told | None]):
             )
             with Horizontal(id="typed"):
                 yield Static("or minutes: ", classes="label", markup=False)
-                yield Input(type="integer", max_length=4, id="minutes", compact=True)
+                yield Input(
+                    placeholder="e.g. 3", type="integer", max_length=4, id="minutes", compact=True
+                )
             yield Static("", id="problem", markup=False)
             yield Static(_hint(), id="hint", markup=False)
 
