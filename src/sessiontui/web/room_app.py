@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib
 import json
 import logging
 from collections.abc import Callable
@@ -40,6 +39,8 @@ HUB: Final = web.AppKey("room_hub", RoomHub)
 """The app's hub, for the pages' handlers."""
 TOKENS: Final = web.AppKey("room_tokens", Tokens)
 """The app's tokens."""
+STREAMS: Final[web.AppKey[Streams]] = web.AppKey("room_streams")
+"""The app's open `/api/events` streams (how many, for tests and the load test)."""
 ROLE: Final = web.RequestKey[Role]("room_role")
 """The role the request's token grants ("viewer", "remote" or "notes"), set by the guard."""
 
@@ -69,7 +70,7 @@ def make_room_app(
     hub: RoomHub | None = None,
     heartbeat_seconds: float = HEARTBEAT_SECONDS,
 ) -> web.Application:
-    """The room's application for one session file; serve it with `room_access_logger()`.
+    """The room's application for one session file; serve it with `make_room_runner`.
 
     The hub starts and stops with the app (a hub passed in is started if it is not yet,
     and left running for its owner).
@@ -80,7 +81,7 @@ def make_room_app(
     own_hub = hub is None
     app[HUB] = hub if hub is not None else RoomHub(path, clock)
     app[TOKENS] = tokens
-    streams = _Streams(max_clients, heartbeat_seconds)
+    streams = app[STREAMS] = Streams(max_clients, heartbeat_seconds)
     schema = (json.dumps(room_schema(), indent=2) + "\n").encode("utf-8")
 
     async def state(request: web.Request) -> web.Response:
@@ -117,11 +118,10 @@ def make_room_app(
 
 def _add_pages(app: web.Application) -> None:
     """The participants' page, the remote and their static files (web/pages.py)."""
-    try:
-        pages = importlib.import_module("sessiontui.web.pages")
-    except ModuleNotFoundError:  # the pages are built beside this module; the API stands alone
-        return
-    pages.add_page_routes(app)
+    # Here, not at the top: the pages read this module's HUB.
+    from sessiontui.web.pages import add_page_routes
+
+    add_page_routes(app)
 
 
 _NO_STORE: Final = {"Cache-Control": "no-store"}
@@ -320,13 +320,20 @@ def _refuse(request: web.Request, status: int, message: str) -> web.Response:
     return _error(status, message)
 
 
-class _Streams:
+class Streams:
     """The open `/api/events` streams: at most `limit`, each sent the latest state when ready."""
 
     def __init__(self, limit: int, heartbeat_seconds: float) -> None:
         self.limit = limit
         self.heartbeat_seconds = heartbeat_seconds
         self.open: set[asyncio.Task[Any]] = set()
+        self.sent = 0
+        """States sent on every stream so far (each a copy of the hub's one serialisation)."""
+
+    @property
+    def count(self) -> int:
+        """How many streams are open now."""
+        return len(self.open)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if len(self.open) >= self.limit:
@@ -368,6 +375,7 @@ class _Streams:
                 if hub.latest is not None:
                     # The latest, read now: a client slow to take the last one skips versions.
                     await self._send(response, b"event: state\ndata: " + hub.latest_json + b"\n\n")
+                    self.sent += 1
             try:
                 await asyncio.wait_for(hub.wait_newer(sent_version), self.heartbeat_seconds)
             except TimeoutError:
@@ -387,12 +395,19 @@ def _event(name: str, data: object) -> bytes:
     return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-def room_access_logger() -> type[AbstractAccessLogger]:
-    """aiohttp's access log for the room: one line a request, the token's value hidden.
+def make_room_runner(app: web.Application, **options: Any) -> web.AppRunner:
+    """A runner for the room's app with what it needs to behave under load.
 
-    No headers (Authorization holds a token, Cookie too, Referer may) and the URL redacted.
+    `handler_cancellation`: a page that closes ends its stream at once (without it, at the
+    stream's next heartbeat, 15 s later); the access log redacts the token.
     """
-    return RoomAccessLogger
+    settings: dict[str, Any] = {
+        "handler_cancellation": True,
+        "access_log_class": RoomAccessLogger,
+        "shutdown_timeout": 5,
+    }
+    settings.update(options)
+    return web.AppRunner(app, **settings)
 
 
 class RoomAccessLogger(AbstractAccessLogger):

@@ -101,6 +101,13 @@ class RoomHub:
         self._session = session
         self._recompute()
 
+    def tick(self) -> None:
+        """Work out the state at the clock's time again; publish it only if the room sees a change.
+
+        The follow loop calls it every second; tests call it after moving their clock.
+        """
+        self._recompute()
+
     async def _follow(self) -> None:
         """Look at the file every `follow_seconds` and recompute from the clock every second."""
         loop = asyncio.get_running_loop()
@@ -110,7 +117,7 @@ class RoomHub:
             try:
                 changed = await self._look()
                 if not changed and loop.time() - last_recompute >= RECOMPUTE_SECONDS:
-                    self._recompute()
+                    self.tick()
                     last_recompute = loop.time()
                 elif changed:
                     last_recompute = loop.time()
