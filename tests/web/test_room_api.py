@@ -319,3 +319,25 @@ async def test_no_token_in_any_log_line_and_one_line_per_bad_request(
         assert "\n" not in line and record.exc_info is None, line
     refusals = [line for line in lines if line.startswith("127.0.0.1 ") and ": 4" in line]
     assert len(refusals) == 4, lines
+
+
+async def test_a_failure_in_the_server_is_one_line_too(
+    room: Room, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(session: object) -> None:
+        raise RuntimeError("the hub is broken")
+
+    monkeypatch.setattr(room.hub, "publish_session", broken)
+    assert "console" in await one_line_error(await room.control(action="start"), 500)
+    failures = [record for record in caplog.records if " 500 " in record.getMessage()]
+    assert [record.getMessage().split(": ", 1)[1] for record in failures] == [
+        "500 RuntimeError: the hub is broken"
+    ]
+    assert all(record.exc_info is None for record in failures)
+
+
+async def test_a_head_of_the_stream_does_not_open_one(room: Room) -> None:
+    response = await room.client.head("/api/events", headers=room.bearer("viewer"))
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/event-stream"
+    assert room.streams.count == 0

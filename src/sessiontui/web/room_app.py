@@ -124,7 +124,7 @@ def _add_pages(app: web.Application) -> None:
     add_page_routes(app)
 
 
-_NO_STORE: Final = {"Cache-Control": "no-store"}
+_NO_STORE: Final = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -161,6 +161,16 @@ async def _errors_as_one_line(request: web.Request, handler: Handler) -> web.Str
             if name in error.headers:
                 response.headers[name] = error.headers[name]
         return response
+    except Exception as error:  # a bug: one line in the console, not a traceback for each phone
+        log.error(
+            "%s %s %s: 500 %s: %s",
+            request.remote,
+            request.method,
+            request.path,
+            type(error).__name__,
+            error,
+        )
+        return _error(500, "the server failed on this request; its console says why")
 
 
 def _plain(error: web.HTTPException) -> str:
@@ -338,17 +348,18 @@ class Streams:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if len(self.open) >= self.limit:
             return _refuse(request, 503, f"the room is full: {self.limit} pages are connected")
+        headers = {
+            "Content-Type": "text/event-stream",
+            "Cache-Control": "no-store",
+            # A proxy in front (nginx) must pass each event on at once.
+            "X-Accel-Buffering": "no",
+        }
+        if request.method == "HEAD":
+            return web.Response(headers=headers)
         task = asyncio.current_task()
         assert task is not None
         self.open.add(task)
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream",
-                "Cache-Control": "no-store",
-                # A proxy in front (nginx) must pass each event on at once.
-                "X-Accel-Buffering": "no",
-            }
-        )
+        response = web.StreamResponse(headers=headers)
         try:
             await response.prepare(request)
             await self._send_until_closed(request.app[HUB], response)
