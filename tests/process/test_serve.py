@@ -1,8 +1,10 @@
-"""`sessiontui serve`: the token and Origin guard, the command line, and a real headless browser.
+"""`sessiontui serve`: one process for the room, a URL per role, the notes view behind its token.
 
-The guard is tested in-process on aiohttp's test server (no browser), the command line without
-binding a port (the serving itself is replaced), and the whole path once in Debian's headless
-Chromium, where the page must show the served notes view.
+The plan, the banner and the LAN address are tested directly; the mounted notes view and its
+guard in-process on aiohttp's test server (no browser, no notes process); the command line
+without binding a port (the serving itself is replaced); and the whole notes path once in
+Debian's headless Chromium, where the page must show the served notes view and save into the
+file. The room's own pages and API have their tests in tests/web and test_room_browser.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any, ClassVar
 
 import aiohttp
 import pytest
@@ -25,145 +28,25 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from sessiontui.cli import main
-from sessiontui.web import serve
+from sessiontui.web import lan, serve
+from sessiontui.web.roles import Tokens
 
-TOKEN = "right-token-0123456789"
-COOKIE = serve.cookie_name(1234)
 HELPER = Path(__file__).resolve().parent.parent / "helpers" / "headless_chromium.py"
 SESSION_TITLE = "Workshop 2: Building common understanding and common purpose"
-
-
-async def _hello(request: web.Request) -> web.Response:
-    return web.Response(text="hello")
-
-
-async def _echo(request: web.Request) -> web.WebSocketResponse:
-    socket = web.WebSocketResponse()
-    await socket.prepare(request)
-    async for message in socket:
-        await socket.send_str(message.data)
-    return socket
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
-    """A small app behind the guard: a page and an echoing websocket."""
-    app = web.Application(middlewares=[serve.access_guard(TOKEN, COOKIE)])
-    app.router.add_get("/", _hello)
-    app.router.add_get("/ws", _echo)
-    async with TestClient(TestServer(app)) as test_client:
-        yield test_client
-
-
-def _origin(client: TestClient[web.Request, web.Application]) -> str:
-    return str(client.make_url("")).rstrip("/")
-
-
-async def test_a_request_without_the_token_is_refused(
-    client: TestClient[web.Request, web.Application],
-) -> None:
-    response = await client.get("/")
-    assert response.status == 403
-    assert "Set-Cookie" not in response.headers
-
-
-async def test_a_wrong_or_non_ascii_token_is_refused(
-    client: TestClient[web.Request, web.Application],
-) -> None:
-    for wrong in ("wrong", TOKEN[:-1], TOKEN + "x", "é" * 22, ""):
-        response = await client.get("/", params={"token": wrong})
-        assert response.status == 403, wrong
-    response = await client.get("/", headers={"Cookie": f"{COOKIE}=wrong"})
-    assert response.status == 403
-
-
-async def test_the_right_token_is_served_and_sets_a_strict_http_only_cookie(
-    client: TestClient[web.Request, web.Application],
-) -> None:
-    response = await client.get("/", params={"token": TOKEN})
-    assert response.status == 200
-    assert await response.text() == "hello"
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith(f"{COOKIE}={TOKEN};")
-    assert "HttpOnly" in cookie
-    assert "SameSite=Strict" in cookie
-
-
-async def test_the_cookie_alone_authorises_later_requests(
-    client: TestClient[web.Request, web.Application],
-) -> None:
-    response = await client.get("/", headers={"Cookie": f"{COOKIE}={TOKEN}"})
-    assert response.status == 200
-    # Another server's cookie (another port) does not open this one.
-    other = serve.cookie_name(4321)
-    response = await client.get("/", headers={"Cookie": f"{other}={TOKEN}"})
-    assert response.status == 403
-
-
-async def test_a_same_origin_websocket_with_the_token_is_accepted(
-    client: TestClient[web.Request, web.Application],
-) -> None:
-    headers = {"Origin": _origin(client), "Cookie": f"{COOKIE}={TOKEN}"}
-    async with client.ws_connect("/ws", headers=headers) as socket:
-        await socket.send_str("ping")
-        assert await socket.receive_str() == "ping"
-
-
-@pytest.mark.parametrize(
-    "origin",
-    [
-        "http://evil.example",
-        "http://evil.example:1234",
-        "https://127.0.0.1",
-        "null",
-        None,
-    ],
+TOKENS = Tokens(
+    viewer="viewer-token-0123456789", remote="remote-token-0123456", notes="notes-tok-0123456789"
 )
-async def test_a_websocket_from_another_site_is_refused_even_with_the_token(
-    client: TestClient[web.Request, web.Application], origin: str | None
-) -> None:
-    headers = {"Cookie": f"{COOKIE}={TOKEN}"}
-    if origin is not None:
-        headers["Origin"] = origin
-    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-        await client.ws_connect("/ws", headers=headers)
-    assert refused.value.status == 403
+PORT = 1234
+COOKIE = serve.cookie_name(PORT)
+QR_BLOCKS = frozenset(" █▀▄")
+
+Client = TestClient[web.Request, web.Application]
 
 
-async def test_a_websocket_without_the_token_is_refused(
-    client: TestClient[web.Request, web.Application],
-) -> None:
-    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-        await client.ws_connect("/ws", headers={"Origin": _origin(client)})
-    assert refused.value.status == 403
-
-
-async def test_the_served_page_points_its_assets_and_websocket_at_the_host_it_was_opened_on(
-    tmp_path: Path,
-) -> None:
-    plan = serve.plan(tmp_path / "w.toml", view="notes", port=1234, token=TOKEN)
-    server = serve.make_server(plan)
-    app = await server._make_app()
-    async with TestClient(TestServer(app)) as test_client:
-        page = await test_client.get("/", params={"token": TOKEN})
-        assert page.status == 200
-        html = await page.text()
-        host = test_client.make_url("").host
-        port = test_client.make_url("").port
-        assert f'data-session-websocket-url="ws://{host}:{port}/ws"' in html
-        assert f'src="http://{host}:{port}/static/js/textual.js"' in html
-        script = await test_client.get(
-            "/static/js/textual.js", headers={"Cookie": f"{COOKIE}={TOKEN}"}
-        )
-        assert script.status == 200
-        test_client.session.cookie_jar.clear()
-        assert (await test_client.get("/static/js/textual.js")).status == 403
-
-
-def test_the_command_is_this_interpreter_with_every_part_quoted(tmp_path: Path) -> None:
+def test_the_notes_command_is_this_interpreter_with_every_part_quoted(tmp_path: Path) -> None:
     path = tmp_path / "a b $(touch x); 'q'.toml"
-    plan = serve.plan(path, view="notes", item="coffee-trial", group="Group 2; rm")
-    assert shlex.split(plan.command) == [
+    plan = serve.plan(path, item="coffee-trial", group="Group 2; rm")
+    assert shlex.split(plan.notes_command) == [
         sys.executable,
         "-m",
         "sessiontui",
@@ -174,16 +57,215 @@ def test_the_command_is_this_interpreter_with_every_part_quoted(tmp_path: Path) 
         "--group",
         "Group 2; rm",
     ]
-    assert plan.host == "127.0.0.1"
+
+
+def test_the_plan_listens_on_loopback_with_a_fresh_token_per_role(tmp_path: Path) -> None:
+    plan = serve.plan(tmp_path / "w.toml")
+    assert (plan.host, plan.port, plan.max_clients) == ("127.0.0.1", 8000, 500)
     assert plan.warning is None
-    assert len(plan.token) >= 32
-    assert plan.token != serve.plan(path, view="notes").token
-    assert plan.url == f"http://127.0.0.1:8000/?token={plan.token}"
+    tokens = [token for _, token in plan.tokens.by_role()]
+    assert len(set(tokens)) == 3
+    assert all(len(token) >= 24 for token in tokens)
+    assert plan.tokens != serve.plan(tmp_path / "w.toml").tokens
+    assert plan.url("viewer") == f"http://127.0.0.1:8000/?token={plan.tokens.viewer}"
+    assert plan.url("remote") == f"http://127.0.0.1:8000/remote?token={plan.tokens.remote}"
+    assert plan.url("notes") == f"http://127.0.0.1:8000/notes/?token={plan.tokens.notes}"
 
 
-def test_present_is_served_through_the_same_path(tmp_path: Path) -> None:
-    plan = serve.plan(tmp_path / "w.toml", view="present", port=9000)
-    assert shlex.split(plan.command)[3:] == ["present", str((tmp_path / "w.toml").resolve())]
+def test_the_banner_names_each_role_on_its_own_line_then_the_qr_code(tmp_path: Path) -> None:
+    plan = serve.plan(tmp_path / "w.toml", port=8123, tokens=TOKENS)
+    lines = serve.banner(plan, qr_code=True).splitlines()
+    assert lines[1:4] == [
+        f"Participants: http://127.0.0.1:8123/?token={TOKENS.viewer}",
+        f"Remote (facilitator): http://127.0.0.1:8123/remote?token={TOKENS.remote}",
+        f"Notes: http://127.0.0.1:8123/notes/?token={TOKENS.notes}",
+    ]
+    assert lines[-1] == "Press Ctrl+C to stop."
+    code = lines[4:-1]
+    # A QR code: a square of half blocks (two modules a line), no colour escapes.
+    assert len(code) >= 15
+    assert all(set(line) <= QR_BLOCKS for line in code)
+    assert len({len(line) for line in code}) == 1
+    assert serve.qr_text(plan.url("viewer")) == "\n".join(code)
+    assert serve.qr_text(plan.url("remote")) != "\n".join(code)
+
+
+def test_without_a_terminal_the_banner_has_no_qr_code(tmp_path: Path) -> None:
+    plan = serve.plan(tmp_path / "w.toml", tokens=TOKENS)
+    lines = serve.banner(plan, qr_code=False).splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "Serving sessiontui",
+        "Participants",
+        "Remote (facilitator)",
+        "Notes",
+        "Press Ctrl+C to stop.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("host", "shown"),
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("localhost", "localhost"),
+        ("192.168.1.20", "192.168.1.20"),
+        ("::1", "[::1]"),
+        ("fe80::1", "[fe80::1]"),
+        ("0.0.0.0", "10.11.12.13"),
+        ("::", "10.11.12.13"),
+    ],
+)
+def test_the_urls_name_the_address_phones_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str, shown: str
+) -> None:
+    monkeypatch.setattr(lan, "lan_address", lambda: "10.11.12.13")
+    plan = serve.plan(tmp_path / "w.toml", host=host, port=8000, tokens=TOKENS)
+    assert plan.host == host
+    assert plan.url("viewer") == f"http://{shown}:8000/?token={TOKENS.viewer}"
+
+
+def test_every_address_without_a_network_falls_back_to_loopback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lan, "lan_address", lambda: None)
+    assert lan.reachable_host("0.0.0.0") == "127.0.0.1"
+
+
+class _Probe:
+    """A UDP socket that records what is done with it: the LAN address is asked, never sent."""
+
+    done: ClassVar[list[tuple[str, Any]]] = []
+
+    def __init__(self, family: int, kind: int) -> None:
+        self.done.append(("socket", (family, kind)))
+
+    def __enter__(self) -> _Probe:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.append(("close", None))
+
+    def connect(self, address: tuple[str, int]) -> None:
+        self.done.append(("connect", address))
+
+    def getsockname(self) -> tuple[str, int]:
+        return ("192.168.7.42", 50123)
+
+    def send(self, data: bytes) -> int:  # pragma: no cover - must never be called
+        raise AssertionError("the LAN probe sent a packet")
+
+    sendto = send
+
+
+def test_the_lan_address_is_the_default_routes_source_address_without_sending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _Probe.done = []
+    monkeypatch.setattr(lan.socket, "socket", _Probe)
+    assert lan.lan_address() == "192.168.7.42"
+    assert _Probe.done[0] == ("socket", (socket.AF_INET, socket.SOCK_DGRAM))
+    assert _Probe.done[1][0] == "connect"
+    assert _Probe.done[-1] == ("close", None)
+
+
+def test_the_lan_address_is_none_without_a_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Unreachable(_Probe):
+        def connect(self, address: tuple[str, int]) -> None:
+            raise OSError(101, "Network is unreachable")
+
+    monkeypatch.setattr(lan.socket, "socket", Unreachable)
+    assert lan.lan_address() is None
+
+
+def test_the_real_lan_address_is_an_ipv4_address_others_can_reach_or_none() -> None:
+    import ipaddress
+
+    address = lan.lan_address()
+    if address is not None:
+        parsed = ipaddress.ip_address(address)
+        assert parsed.version == 4
+        assert not parsed.is_loopback
+        assert not parsed.is_unspecified
+
+
+# The notes view mounted in the room's application, in-process.
+
+
+@pytest.fixture
+async def client(example_path: Path) -> AsyncIterator[Client]:
+    plan = serve.plan(example_path, port=PORT, tokens=TOKENS)
+    app = await serve.make_serve_app(plan)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+def _origin(client: Client) -> str:
+    return str(client.make_url("")).rstrip("/")
+
+
+async def test_the_notes_link_sets_the_cookie_and_the_page_points_under_notes(
+    client: Client,
+) -> None:
+    link = await client.get("/notes/", params={"token": TOKENS.notes}, allow_redirects=False)
+    # Out of the address bar: the cookie carries the token from now on.
+    assert link.status == 303
+    assert link.headers["Location"] == "/notes/"
+    cookie = link.headers["Set-Cookie"]
+    assert cookie.startswith(f"{COOKIE}={TOKENS.notes};")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    page = await client.get("/notes/", headers={"Cookie": f"{COOKIE}={TOKENS.notes}"})
+    assert page.status == 200
+    html = await page.text()
+    host = client.make_url("").host
+    port = client.make_url("").port
+    assert f'data-session-websocket-url="ws://{host}:{port}/notes/ws"' in html
+    assert f'src="http://{host}:{port}/notes/static/js/textual.js"' in html
+    script = await client.get(
+        "/notes/static/js/textual.js", headers={"Cookie": f"{COOKIE}={TOKENS.notes}"}
+    )
+    assert script.status == 200
+
+
+@pytest.mark.parametrize("token", [TOKENS.viewer, TOKENS.remote, "wrong", "é" * 22, None])
+async def test_only_the_notes_token_opens_the_notes_view(client: Client, token: str | None) -> None:
+    headers = {} if token is None else {"Cookie": f"{COOKIE}={token}"}
+    for path in ("/notes/", "/notes/static/js/textual.js"):
+        response = await client.get(path, headers=headers)
+        assert response.status == 403, (path, token)
+        assert (await response.text()).count("\n") == 1
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect("/notes/ws", headers={**headers, "Origin": _origin(client)})
+    assert refused.value.status == 403
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://evil.example", "http://evil.example:1234", "https://127.0.0.1", "null", None],
+)
+async def test_a_notes_websocket_from_another_site_is_refused_even_with_the_token(
+    client: Client, origin: str | None
+) -> None:
+    headers = {"Cookie": f"{COOKIE}={TOKENS.notes}"}
+    if origin is not None:
+        headers["Origin"] = origin
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect("/notes/ws", headers=headers)
+    assert refused.value.status == 403
+
+
+async def test_the_room_is_served_beside_the_notes_view(client: Client) -> None:
+    state = await client.get("/api/state", headers={"Authorization": f"Bearer {TOKENS.viewer}"})
+    assert state.status == 200
+    assert (await state.json())["title"] == SESSION_TITLE
+    refused = await client.post(
+        "/api/control",
+        json={"action": "start"},
+        headers={"Authorization": f"Bearer {TOKENS.notes}"},
+    )
+    assert refused.status == 403
+
+
+# The command line, with the serving itself replaced.
 
 
 def _record_runs(monkeypatch: pytest.MonkeyPatch) -> list[serve.ServePlan]:
@@ -196,8 +278,8 @@ def test_serve_listens_on_loopback_without_a_warning_by_default(
     example_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs = _record_runs(monkeypatch)
-    assert main(["serve", str(example_path), "--view", "notes", "--port", "8123"]) == 0
-    assert [(plan.host, plan.port) for plan in runs] == [("127.0.0.1", 8123)]
+    assert main(["serve", str(example_path), "--port", "8123", "--max-clients", "50"]) == 0
+    assert [(plan.host, plan.port, plan.max_clients) for plan in runs] == [("127.0.0.1", 8123, 50)]
     assert capsys.readouterr().err == ""
 
 
@@ -213,6 +295,20 @@ def test_serve_on_another_host_prints_a_one_line_warning(
     assert "token" in err
 
 
+def test_the_notes_options_go_to_the_notes_views_command(
+    example_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = _record_runs(monkeypatch)
+    arguments = ["serve", str(example_path), "--item", "coffee-trial", "--group", "Group 2"]
+    assert main(arguments) == 0
+    assert shlex.split(runs[0].notes_command)[-4:] == [
+        "--item",
+        "coffee-trial",
+        "--group",
+        "Group 2",
+    ]
+
+
 @pytest.mark.parametrize("content", [None, 'schema_version = 1\ntitle = "x\n'])
 def test_serve_on_a_missing_or_broken_file_is_one_line_and_exit_2(
     tmp_path: Path,
@@ -224,22 +320,44 @@ def test_serve_on_a_missing_or_broken_file_is_one_line_and_exit_2(
     path = tmp_path / "w.toml"
     if content is not None:
         path.write_text(content, encoding="utf-8")
-    assert main(["serve", str(path), "--view", "notes"]) == 2
+    assert main(["serve", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith(str(path))
     assert runs == []
 
 
-def test_serve_refuses_an_unknown_item_and_notes_options_for_present(
-    example_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--item", "nope"], "no agenda item has id 'nope'"),
+        (["--view", "present"], "sessiontui serve: --view is gone"),
+        (["--view", "notes"], "sessiontui serve: --view is gone"),
+    ],
+)
+def test_serve_refuses_an_unknown_item_and_the_removed_view_option_in_one_line(
+    example_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    said: str,
 ) -> None:
     runs = _record_runs(monkeypatch)
-    assert main(["serve", str(example_path), "--view", "notes", "--item", "nope"]) == 2
-    assert "no agenda item has id 'nope'" in capsys.readouterr().err
-    assert main(["serve", str(example_path), "--view", "present", "--group", "Group 1"]) == 2
-    assert "--view notes" in capsys.readouterr().err
+    assert main(["serve", str(example_path), *arguments]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert said in err
     assert runs == []
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "many"])
+def test_serve_refuses_a_client_cap_that_is_not_a_positive_number(
+    example_path: Path, capsys: pytest.CaptureFixture[str], count: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", str(example_path), "--max-clients", count])
+    assert exited.value.code == 2
+    assert "not a number of clients" in capsys.readouterr().err
 
 
 def test_serve_a_port_already_in_use_is_one_line_and_exit_2(
@@ -249,7 +367,7 @@ def test_serve_a_port_already_in_use_is_one_line_and_exit_2(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert main(["serve", str(example_path), "--view", "notes", "--port", str(port)]) == 2
+        assert main(["serve", str(example_path), "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith(f"sessiontui serve: cannot listen on 127.0.0.1:{port}:")
@@ -288,14 +406,14 @@ def _read_url(process: subprocess.Popen[str]) -> str:
     seen = []
     for line in process.stdout:
         seen.append(line)
-        match = re.match(r"Open: (http://\S+)", line)
+        match = re.match(r"Notes: (http://\S+)", line)
         if match:
             return match.group(1)
     raise AssertionError("serve printed no URL:\n" + "".join(seen))
 
 
 @pytest.mark.subprocess
-async def test_a_real_browser_shows_and_saves_the_served_notes_view_and_strangers_are_refused(
+async def test_a_real_browser_shows_and_saves_the_notes_view_and_strangers_are_refused(
     tmp_path: Path, example_path: Path
 ) -> None:
     helper = _load_helper()
@@ -304,7 +422,7 @@ async def test_a_real_browser_shows_and_saves_the_served_notes_view_and_stranger
     path = tmp_path / "workshop.toml"
     shutil.copy(example_path, path)
     port = _free_port()
-    command = [sys.executable, "-m", "sessiontui", "serve", str(path), "--view", "notes"]
+    command = [sys.executable, "-m", "sessiontui", "serve", str(path)]
     server = subprocess.Popen(
         [*command, "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -313,15 +431,17 @@ async def test_a_real_browser_shows_and_saves_the_served_notes_view_and_stranger
     )
     try:
         url = await asyncio.wait_for(asyncio.to_thread(_read_url, server), 60)
-        assert url.startswith(f"http://127.0.0.1:{port}/?token=")
+        assert url.startswith(f"http://127.0.0.1:{port}/notes/?token=")
         token = url.split("token=", 1)[1]
         async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/") as response:
+            async with http.get(f"http://127.0.0.1:{port}/notes/") as response:
                 assert response.status == 403
-            async with http.get(f"http://127.0.0.1:{port}/?token=x{token}") as response:
+            async with http.get(f"http://127.0.0.1:{port}/notes/?token=x{token}") as response:
                 assert response.status == 403
-        websocket = f"ws://127.0.0.1:{port}/ws?token={token}"
-        async with helper.websocket_status(websocket, {"Origin": "http://evil.example"}) as status:
+        websocket = f"ws://127.0.0.1:{port}/notes/ws"
+        cookie = f"{serve.cookie_name(port)}={token}"
+        evil = {"Origin": "http://evil.example", "Cookie": cookie}
+        async with helper.websocket_status(websocket, evil) as status:
             assert status == 403
 
         async with helper.Browser(tmp_path / "chromium-profile") as browser:
@@ -361,62 +481,6 @@ async def test_a_real_browser_shows_and_saves_the_served_notes_view_and_stranger
             raise AssertionError(f"the served view outlived its browser: {_children(server.pid)}")
         assert png.startswith(b"\x89PNG")
         # A blank dark page compresses to a few kilobytes; the notes view's text is more.
-        assert len(png) > 8_000, "the screenshot is nearly blank"
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        for stream in (server.stdout, server.stderr):
-            if stream is not None:
-                stream.close()
-
-
-@pytest.mark.subprocess
-async def test_a_browser_tab_of_the_present_view_follows_the_facilitators_saves(
-    tmp_path: Path, example_path: Path
-) -> None:
-    import datetime as dt
-
-    from sessiontui import session_file
-    from sessiontui.core.model import Event
-
-    helper = _load_helper()
-    if helper.chromium() is None:
-        pytest.skip("no chromium: .ci/run installs Debian's chromium")
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sessiontui", "serve", str(path), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = await asyncio.wait_for(asyncio.to_thread(_read_url, server), 60)
-        async with helper.Browser(tmp_path / "chromium-profile") as browser:
-            await browser.open(url)
-            await browser.wait_for_text("STARTS AT 13:00", timeout=60)
-            # The facilitator starts, moves on to the coffee trial and tells the room, with
-            # markup that must reach the page as text.
-            session = session_file.load(path).session
-            now = dt.datetime.now(dt.UTC)
-            log = [
-                Event(at=now, kind="start"),
-                Event(at=now, kind="next"),
-                Event(at=now, kind="next"),
-                Event(at=now, kind="broadcast", text="Find your partner [b]now[/] \x1b[31m!"),
-            ]
-            session_file.save(path, session.model_copy(update={"date": now.date(), "log": log}))
-            await browser.wait_for_text("Find your partner [b]now[/] ␛[31m!", timeout=10)
-            await browser.wait_for_text("Randomised Coffee Trial", timeout=10)
-            await browser.wait_for_text("RUNNING", timeout=10)
-            await browser.wait_for_text("Turn 1 of 2", timeout=10)
-            await asyncio.sleep(1.0)
-            png = await browser.screenshot(tmp_path / "serve-present.png")
         assert len(png) > 8_000, "the screenshot is nearly blank"
     finally:
         server.terminate()

@@ -1,7 +1,8 @@
-"""`sessiontui serve` under a bad client (issue 16, case 12): limits, one-line logs, no token.
+"""`sessiontui serve`'s notes view under a bad client (issue 16, case 12): limits, one-line logs.
 
 The pure parts (the loopback rule, reading a client's message) are tested directly; the rest
-against a real `serve` process, driven by aiohttp's websocket client as a hostile page would.
+against a real `serve` process, whose notes view (`/notes/`, a Textual process per tab) is
+driven by aiohttp's websocket client as a hostile page would. No token in any log line.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from sessiontui.web.tab import TabService
 )
 def test_only_a_non_loopback_host_is_warned_about(host: str, loopback: bool) -> None:
     assert serve.is_loopback(host) is loopback
-    plan = serve.plan(Path("w.toml"), view="notes", host=host)
+    plan = serve.plan(Path("w.toml"), host=host)
     assert (plan.warning is None) is loopback
 
 
@@ -174,19 +175,26 @@ MEMORY_BOUND_MB = 300
 
 @dataclass
 class Served:
-    """A running `sessiontui serve` and what is needed to open its websocket."""
+    """A running `sessiontui serve` and what is needed to open its notes view's websocket."""
 
     process: subprocess.Popen[str]
     port: int
     token: str
+    """The notes token."""
+    tokens: list[str]
+    """Every role's token, none of which may appear in a log line after the banner."""
 
     @property
     def websocket_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws?token={self.token}"
+        return f"ws://127.0.0.1:{self.port}/notes/ws"
 
     @property
     def origin(self) -> dict[str, str]:
-        return {"Origin": f"http://127.0.0.1:{self.port}"}
+        """The headers of the notes page's own websocket: its Origin and the token's cookie."""
+        return {
+            "Origin": f"http://127.0.0.1:{self.port}",
+            "Cookie": f"{serve.cookie_name(self.port)}={self.token}",
+        }
 
     def stop(self) -> str:
         """Stop serve and return everything it printed."""
@@ -213,14 +221,17 @@ def served(tmp_path: Path, example_path: Path) -> Iterator[Served]:
         text=True,
     )
     assert process.stdout is not None
-    token = None
+    tokens: dict[str, str] = {}
     for line in process.stdout:
-        match = re.match(r"Open: http://\S+\?token=(\S+)", line)
+        match = re.match(
+            r"(Participants|Remote \(facilitator\)|Notes): http://\S+\?token=(\S+)", line
+        )
         if match:
-            token = match.group(1)
+            tokens[match.group(1)] = match.group(2)
+        if "Notes" in tokens:
             break
-    assert token is not None, "serve printed no URL"
-    running = Served(process, port, token)
+    assert len(tokens) == 3, f"serve printed no URL per role: {tokens}"
+    running = Served(process, port, tokens["Notes"], list(tokens.values()))
     yield running
     if process.poll() is None:
         running.stop()
@@ -281,10 +292,11 @@ async def _closed_by_server(websocket: aiohttp.ClientWebSocketResponse, tab: int
             assert _rss_mb(tab) < MEMORY_BOUND_MB
 
 
-def _assert_clean_console(output: str, token: str) -> None:
+def _assert_clean_console(output: str, tokens: list[str]) -> None:
     assert "Traceback" not in output, output
     assert "locals" not in output, output
-    assert token not in output, output
+    for token in tokens:
+        assert token not in output, output
 
 
 @pytest.mark.subprocess
@@ -305,7 +317,7 @@ async def test_a_huge_and_a_negative_resize_leave_the_tab_alive_and_small(
             assert _rss_mb(tab) < MEMORY_BOUND_MB
         await websocket.send_str("not json")
         await _closed_by_server(websocket)
-    _assert_clean_console(served.stop(), served.token)
+    _assert_clean_console(served.stop(), served.tokens)
 
 
 @pytest.mark.subprocess
@@ -333,7 +345,7 @@ async def test_a_flood_of_stdin_closes_the_socket_and_ends_its_tab(
             await websocket.send_str(message)
         await _closed_by_server(websocket, tab)
     await _until(lambda: tab not in _tabs(served.process.pid), 20, "the tab outlived its socket")
-    _assert_clean_console(served.stop(), served.token)
+    _assert_clean_console(served.stop(), served.tokens)
 
 
 @pytest.mark.subprocess
@@ -347,9 +359,16 @@ async def test_the_tab_process_ends_when_its_socket_closes(served: Served) -> No
         # Busy with typing when the page goes away: it still ends.
         await websocket.send_json(["stdin", "x" * 60_000])
     await _until(lambda: tab not in _tabs(served.process.pid), 20, "the tab outlived its socket")
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"http://127.0.0.1:{served.port}/notes/?token={served.token}", allow_redirects=False
+        ) as link,
+    ):
+        assert link.status == 303
     output = served.stop()
-    _assert_clean_console(output, served.token)
-    assert "/ws?token=REDACTED" in output
+    _assert_clean_console(output, served.tokens)
+    assert "/notes/?token=REDACTED" in output
 
 
 def _tab_service(script: str) -> TabService:

@@ -1,26 +1,32 @@
-"""`sessiontui serve`: a session's present or notes view in a web browser, behind a token.
+"""`sessiontui serve`: the whole room from one process, behind a token per role.
 
-textual-serve starts the view's own command (`sessiontui notes FILE`...) for every browser
-that connects, so the served view is the terminal app itself, saving through the same store.
-What this module adds is access control, because textual-serve has none: anyone who could
-reach its port could type into the app. Every request must carry the random token printed at
-start (or the cookie the first request with it sets), and a websocket opened by a page of
-another site is refused even when the browser sends that cookie.
+One aiohttp application on one port and one event loop: the participants' page, the
+facilitator's remote and the HTTP API (web/room_app.py, one follower of the file for every
+phone), and under `/notes/` the note-taker's view, still the terminal app itself: textual-serve
+starts `sessiontui notes FILE` for each browser tab that opens it, so it saves through the same
+store. The notes view is mounted in the same application (not on a second port) so that one
+cookie, one Origin and one printed host serve every role; textual-serve's page only needs its
+websocket and static URLs, which `handle_index` builds with the prefix.
+
+textual-serve has no access control: the room's guard gives every request its role from the
+token, the notes view then admits only the notes role, and refuses a websocket opened by a page
+of another site even when the browser sends the cookie.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
+import datetime as dt
+import io
 import ipaddress
 import logging
-import secrets
+import resource
 import shlex
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,13 +44,12 @@ from sessiontui.web.client_input import (
     cells,
     read_client_message,
 )
+from sessiontui.web.lan import reachable_host
+from sessiontui.web.roles import Role, Tokens
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from aiohttp.abc import AbstractAccessLogger
     from aiohttp.typedefs import Handler, Middleware
-    from aiohttp.web_request import BaseRequest
-    from aiohttp.web_response import StreamResponse
     from textual_serve.server import Server
 
     from sessiontui.web.tab import TabService
@@ -53,70 +58,111 @@ log = logging.getLogger("textual-serve")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-VIEWS = ("present", "notes")
+DEFAULT_MAX_CLIENTS = 500
 TOKEN_PARAMETER = "token"
-WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+NOTES_PREFIX = "/notes"
+"""Where the note-taker's view is mounted in the room's application."""
+LISTEN_BACKLOG = 1024
+"""Connections the kernel queues before they are accepted: a room scanning the QR code at once
+overflows the default 128, and a dropped SYN costs a phone a one-second retry."""
 
 
 @dataclass(frozen=True)
 class ServePlan:
     """What `serve` will do, worked out without binding a port so that tests can check it."""
 
-    command: str
+    path: Path
+    notes_command: str
+    """The command textual-serve runs for each note-taker's browser tab."""
     host: str
+    """The address to listen on."""
     port: int
-    token: str
-    title: str
+    tokens: Tokens
+    max_clients: int
     warning: str | None
+    shown_host: str = field(default="")
+    """The host in the printed URLs: the one phones reach (the LAN address for 0.0.0.0)."""
+
+    def url(self, role: Role) -> str:
+        """The full URL for a role, its token included, as Jupyter prints it."""
+        page = {"viewer": "/", "remote": "/remote", "notes": f"{NOTES_PREFIX}/"}[role]
+        token = dict(self.tokens.by_role())[role]
+        return f"http://{self.shown_host}:{self.port}{page}?{TOKEN_PARAMETER}={token}"
 
     @property
-    def url(self) -> str:
-        """The full URL to open, token included, as Jupyter prints it."""
-        shown = self.host
-        if shown in WILDCARD_HOSTS:
-            # Listening on every address: the machine's name is what others can try to reach.
-            import socket
-
-            shown = socket.gethostname()
-        if ":" in shown:
-            shown = f"[{shown}]"
-        return f"http://{shown}:{self.port}/?{TOKEN_PARAMETER}={self.token}"
+    def title(self) -> str:
+        return f"sessiontui: {self.path.name}"
 
 
 def plan(
     path: Path,
     *,
-    view: str,
     host: str | None = None,
     port: int = DEFAULT_PORT,
     item: str | None = None,
     group: str | None = None,
-    token: str | None = None,
+    max_clients: int = DEFAULT_MAX_CLIENTS,
+    tokens: Tokens | None = None,
 ) -> ServePlan:
-    """The command each browser runs, where to listen, the token and any warning to print."""
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
-    # The venv's own interpreter, so the served view is this very install of sessiontui; the
-    # command goes through a shell (textual-serve's choice), hence every part quoted.
+    """Where to listen and what to print, the tokens, the notes view's command and any warning."""
+    listen = host if host is not None else DEFAULT_HOST
+    warning = None
+    if not is_loopback(listen):
+        warning = (
+            f"warning: listening on {listen}: anyone who can reach that address "
+            "and has a token can use this session"
+        )
+    return ServePlan(
+        path=path,
+        notes_command=tab_command(path, "notes", item=item, group=group),
+        host=listen,
+        port=port,
+        tokens=tokens if tokens is not None else Tokens.new(),
+        max_clients=max_clients,
+        warning=warning,
+        shown_host=reachable_host(listen),
+    )
+
+
+def tab_command(path: Path, view: str, *, item: str | None = None, group: str | None = None) -> str:
+    """The shell command a textual-serve tab runs: this interpreter, every part quoted.
+
+    The venv's own interpreter, so the served view is this very install of sessiontui; the
+    command goes through shlex (textual-serve's format), hence every part quoted.
+    """
     arguments = [sys.executable, "-m", "sessiontui", view, str(path.resolve())]
     if item is not None:
         arguments += ["--item", item]
     if group is not None:
         arguments += ["--group", group]
-    warning = None
-    if host is not None and not is_loopback(host):
-        warning = (
-            f"warning: listening on {host}: anyone who can reach that address "
-            "and has the token can use this session"
-        )
-    return ServePlan(
-        command=shlex.join(arguments),
-        host=host if host is not None else DEFAULT_HOST,
-        port=port,
-        token=token if token is not None else secrets.token_urlsafe(24),
-        title=f"sessiontui {view}: {path.name}",
-        warning=warning,
-    )
+    return shlex.join(arguments)
+
+
+def banner(serve_plan: ServePlan, *, qr_code: bool) -> str:
+    """What `serve` prints once listening: a URL per role, the participants' QR code, how to stop.
+
+    The QR code only on a terminal: in a log file or a pipe its blocks are noise, and the
+    participants' URL is on the line above it anyway.
+    """
+    lines = [
+        f"Serving {serve_plan.title}",
+        f"Participants: {serve_plan.url('viewer')}",
+        f"Remote (facilitator): {serve_plan.url('remote')}",
+        f"Notes: {serve_plan.url('notes')}",
+    ]
+    if qr_code:
+        lines.append(qr_text(serve_plan.url("viewer")))
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
+
+
+def qr_text(url: str) -> str:
+    """The URL as a QR code of Unicode half blocks (two modules a character cell, no colours)."""
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    return out.getvalue().rstrip("\n")
 
 
 def is_loopback(host: str) -> bool:
@@ -134,13 +180,6 @@ def cookie_name(port: int) -> str:
     return f"sessiontui-token-{port}"
 
 
-def _matches(given: str | None, token: str) -> bool:
-    if given is None:
-        return False
-    # Bytes, because compare_digest refuses non-ASCII text, and a query string can hold any.
-    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
-
-
 def _is_websocket(request: web.Request) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
 
@@ -154,32 +193,25 @@ def _same_origin(request: web.Request) -> bool:
     return origin.lower() == f"{request.scheme}://{request.host}".lower()
 
 
-def access_guard(token: str, cookie: str) -> Middleware:
-    """An aiohttp middleware refusing, with 403, requests without the token and foreign websockets.
+def notes_guard() -> Middleware:
+    """The notes view's middleware: the notes role only, and no websocket from another site.
 
-    The token may come in the query string (the printed URL) or in the cookie that a request
-    with it sets: the page's scripts, styles and websocket are then loaded without the token
-    in their URLs, which textual-serve builds without a way to add one.
+    The room's guard (an outer middleware) has already given the request its role from the
+    token; a viewer's or the remote's token does not open a Textual process.
     """
     from aiohttp import web
 
+    from sessiontui.web.room_app import ROLE
+
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-        by_query = _matches(request.query.get(TOKEN_PARAMETER), token)
-        by_cookie = _matches(request.cookies.get(cookie), token)
-        if not (by_query or by_cookie):
-            raise web.HTTPForbidden(
-                text="sessiontui serve: open the URL with the token printed at start\n"
-            )
+        if request.get(ROLE) != "notes":
+            raise web.HTTPForbidden(text="only the notes link opens the note-taker's view")
         if _is_websocket(request) and not _same_origin(request):
             # The cookie alone would let any site the user visits drive the app (the
             # browser sends it on cross-site websockets), so the Origin must be ours.
-            raise web.HTTPForbidden(text="sessiontui serve: websocket from another site\n")
-        response = await handler(request)
-        if by_query and not by_cookie and not response.prepared:
-            # HttpOnly: no script reads it; Strict: no other site's request carries it.
-            response.set_cookie(cookie, token, httponly=True, samesite="Strict", path="/")
-        return response
+            raise web.HTTPForbidden(text="a websocket from another site")
+        return await handler(request)
 
     return guard
 
@@ -191,10 +223,12 @@ class OneLineFormatter(logging.Formatter):
     bad message filled the console with the server's internals.
     """
 
-    def __init__(self, hidden: str | None = None) -> None:
+    def __init__(self, hidden: str | Iterable[str] | None = None) -> None:
         super().__init__()
         # aiohttp's error for a malformed request quotes its request line, token and all.
-        self._hidden = hidden
+        if hidden is None:
+            hidden = ()
+        self._hidden = (hidden,) if isinstance(hidden, str) else tuple(hidden)
 
     def format(self, record: logging.LogRecord) -> str:
         line = record.getMessage()
@@ -202,28 +236,11 @@ class OneLineFormatter(logging.Formatter):
             error = record.exc_info[1]
             detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             line = detail if line in ("", str(error)) else f"{line}: {detail}"
-        if self._hidden:
-            line = line.replace(self._hidden, "REDACTED")
+        for secret in self._hidden:
+            if secret:
+                line = line.replace(secret, "REDACTED")
         # A client's text can hold newlines and escapes: one terminal-safe line all the same.
         return safe_line(" ".join(line.split()))
-
-
-def _access_logger_class() -> type[AbstractAccessLogger]:
-    from aiohttp.abc import AbstractAccessLogger
-
-    class Redacting(AbstractAccessLogger):
-        """One line a request, the token's value hidden; no Referer, which holds the token."""
-
-        def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-            self.logger.info(
-                '%s "%s %s" %s',
-                request.remote,
-                request.method,
-                redacted(str(request.rel_url)),
-                response.status,
-            )
-
-    return Redacting
 
 
 def redacted(url: str) -> str:
@@ -240,8 +257,14 @@ def redacted(url: str) -> str:
     return str(parsed.with_query(query))
 
 
-def make_server(serve_plan: ServePlan) -> Server:
-    """A textual-serve server for the plan, with the access guard in front of every route."""
+def make_tab_server(
+    command: str, *, title: str, prefix: str = "", guard: Middleware | None = None
+) -> Server:
+    """A textual-serve server running `command` for each browser tab, its URLs under `prefix`.
+
+    `serve` mounts it at NOTES_PREFIX behind `notes_guard`; the bench serves the present view
+    through it alone, as `serve` did before the room's pages (its baseline).
+    """
     import aiohttp_jinja2
     from aiohttp import web
     from textual_serve.server import Server
@@ -255,17 +278,18 @@ def make_server(serve_plan: ServePlan) -> Server:
         """textual-serve's Server, guarded, and with URLs taken from each request's own host.
 
         The page's own URLs must name the host the browser used (localhost, 127.0.0.1, a
-        LAN name): the cookie is only sent there, and the Origin check compares with it.
+        LAN address): the cookie is only sent there, and the Origin check compares with it.
         """
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
-            # The app is not frozen until it starts, so a middleware can still be added.
-            app.middlewares.append(access_guard(serve_plan.token, cookie_name(serve_plan.port)))
+            if guard is not None:
+                # The app is not frozen until it starts, so a middleware can still be added.
+                app.middlewares.append(guard)
             return app
 
         async def handle_index(self, request: web.Request) -> web.Response:
-            base = f"{request.host}"
+            base = f"{request.host}{prefix}"
             websocket_scheme = "wss" if request.scheme == "https" else "ws"
             context = {
                 "font_size": _font_size(request.query.get("fontsize", "16")),
@@ -276,14 +300,8 @@ def make_server(serve_plan: ServePlan) -> Server:
             return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def on_startup(self, app: web.Application) -> None:
-            # Not textual-serve's banner: `run` prints the URL with its token once listening.
+            # Not textual-serve's banner: `serve` prints its own once listening.
             pass
-
-        def initialize_logging(self) -> None:
-            # textual-serve's rich handler prints tracebacks with their local variables.
-            handler = logging.StreamHandler(sys.stdout)
-            handler.setFormatter(OneLineFormatter(hidden=serve_plan.token))
-            logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """textual-serve's handler, reading the page's messages within bounds.
@@ -312,7 +330,7 @@ def make_server(serve_plan: ServePlan) -> Server:
                 await tab.start(width, height)
                 await _pass_messages(websocket, tab, request.remote)
             except asyncio.CancelledError:
-                pass  # serve is stopping: close and end the tab below
+                pass  # the page went away or serve is stopping: end the tab below
             except OSError as error:
                 log.warning("a tab could not start or talk to its app: %s", error)
             finally:
@@ -324,14 +342,12 @@ def make_server(serve_plan: ServePlan) -> Server:
             return websocket
 
         async def on_shutdown(self, app: web.Application) -> None:
-            # Each tab's handler waits on its browser; cancelled, textual-serve closes the
-            # websocket and ends the tab's process at once, instead of after aiohttp's timeout.
+            # Each tab's handler waits on its browser; cancelled, it closes the websocket
+            # and ends the tab's process at once, instead of after aiohttp's timeout.
             for task in list(tabs):
                 task.cancel()
 
-    return GuardedServer(
-        serve_plan.command, host=serve_plan.host, port=serve_plan.port, title=serve_plan.title
-    )
+    return GuardedServer(command, title=title)
 
 
 async def _pass_messages(
@@ -389,38 +405,88 @@ def _font_size(text: str) -> int:
         return 16
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def make_serve_app(
+    serve_plan: ServePlan, *, clock: Callable[[], dt.datetime] = _utc_now
+) -> web.Application:
+    """The room's application with the note-taker's view mounted under NOTES_PREFIX."""
+    from sessiontui.web.room_app import make_room_app
+
+    app = make_room_app(
+        serve_plan.path,
+        serve_plan.tokens,
+        clock=clock,
+        max_clients=serve_plan.max_clients,
+        cookie=cookie_name(serve_plan.port),
+    )
+    notes = make_tab_server(
+        serve_plan.notes_command,
+        title=f"sessiontui notes: {serve_plan.path.name}",
+        prefix=NOTES_PREFIX,
+        guard=notes_guard(),
+    )
+    app.add_subapp(NOTES_PREFIX, await notes._make_app())
+    return app
+
+
+def log_one_line(hidden: Iterable[str]) -> None:
+    """Every log line of this process on stdout as one terminal-safe line, these texts hidden."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(OneLineFormatter(hidden=list(hidden)))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+class CannotListen(Exception):
+    """The port could not be bound (in use, not allowed, no such address); str() says why."""
+
+
 def run(serve_plan: ServePlan) -> None:
-    """Serve until Ctrl+C or SIGTERM; OSError when the port cannot be bound."""
-    server = make_server(serve_plan)
-    server.initialize_logging()
-    asyncio.run(_serve(server, serve_plan))
+    """Serve until Ctrl+C or SIGTERM; CannotListen when the port cannot be bound."""
+    log_one_line(token for _, token in serve_plan.tokens.by_role())
+    asyncio.run(_serve(serve_plan, qr_code=sys.stdout.isatty()))
 
 
-async def _serve(server: Server, serve_plan: ServePlan) -> None:
-    """textual-serve's `serve`, but printing the URL only once the port is really listening.
+async def _serve(serve_plan: ServePlan, *, qr_code: bool) -> None:
+    """Listen, print the banner once the port really is listening, and stop on a signal.
 
-    Its own `serve` announces the address on startup, before binding, so a browser (or a
+    textual-serve's own `serve` announced the address before binding, so a browser (or a
     test) following the announcement could find nothing there yet.
     """
     from aiohttp import web
 
-    runner = web.AppRunner(
-        await server._make_app(),
-        handle_signals=False,
-        shutdown_timeout=5,
-        access_log_class=_access_logger_class(),
-    )
+    from sessiontui.web.room_app import make_room_runner
+
+    _allow_open_files(serve_plan.max_clients)
+    runner = make_room_runner(await make_serve_app(serve_plan), handle_signals=False)
     await runner.setup()
     try:
-        await web.TCPSite(runner, serve_plan.host, serve_plan.port).start()
-        print(f"Serving {serve_plan.title}", flush=True)
-        print(f"Open: {serve_plan.url}", flush=True)
-        print("Press Ctrl+C to stop.", flush=True)
+        site = web.TCPSite(runner, serve_plan.host, serve_plan.port, backlog=LISTEN_BACKLOG)
+        try:
+            await site.start()
+        except OSError as error:
+            raise CannotListen(error.strerror or str(error)) from error
+        print(banner(serve_plan, qr_code=qr_code), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
         await stop.wait()
     finally:
-        # Closes every websocket, and textual-serve then ends each tab's process.
+        # Ends every stream and every notes tab (and its process), then the hub.
         await runner.cleanup()
+
+
+def _allow_open_files(clients: int) -> None:
+    """Raise this process's open-file limit to fit every client, within the hard limit.
+
+    Each phone holds a socket; the usual soft limit of 1024 would refuse connections below a
+    `--max-clients` the machine can otherwise serve.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = clients + 256  # the session file, the notes tabs' pipes, the listening socket
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
