@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from rich.text import Text
+from textual.geometry import Region
 
-from sessiontui.tui.widgets.present import big_lines
+from sessiontui.tui.widgets.present import big_lines, changed_box
 from sessiontui.tui.widgets.present_layout import (
     DROP_ORDER,
     countdown_rows,
@@ -106,3 +107,15 @@ def test_the_block_digits_grow_to_fit_and_give_up_when_too_small() -> None:
 
 def test_the_smallest_digits_keep_their_shape_in_half_blocks() -> None:
     assert big_lines("1", 3, 3) == ["▄█ ", " █ ", "▀▀▀"]
+
+
+def test_a_tick_repaints_only_the_box_of_cells_that_changed() -> None:
+    before = big_lines("05:48", 80, 10)
+    after = big_lines("05:47", 80, 10)
+    box = changed_box(before, after)
+    assert box is not None
+    assert box.x >= len(before[0]) * 4 // 5 - 2  # the last digit only
+    assert box.height <= len(before)
+    assert changed_box(before, before) is None
+    assert changed_box([], ["ab"]) == Region(0, 0, 2, 1)
+    assert changed_box(["ab", "cd"], ["ab", "cx"]) == Region(1, 1, 1, 1)
