@@ -1,30 +1,79 @@
 """The room's pages: the participants' page `/`, the facilitator's remote `/remote`, their files.
 
-Both pages are static HTML filled in by their own script from `GET /api/events`, so the
-server renders nothing per state; the templates only carry the session's title.
+Both pages are HTML shells that their script fills from `GET /api/events`, so the server
+renders nothing per state and every phone counts down on its own; the templates carry only
+the session's title (for the tab and for a page without scripts). Everything a page uses is
+shipped in the package and served from `/static/`, and a Content-Security-Policy keeps the
+pages from fetching anything from another host.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Final
 
+import jinja2
 from aiohttp import web
 
-STATIC_DIR: Final = Path(__file__).with_name("static")
+from sessiontui.web.room_app import HUB
+
+HERE: Final = Path(__file__).parent
+STATIC_DIR: Final = HERE / "static"
 """The pages' stylesheet and scripts, shipped in the package (nothing fetched from elsewhere)."""
+TEMPLATES_DIR: Final = HERE / "templates"
+
+PAGE_HEADERS: Final = {
+    # Only this host, and no inline script or style: a name typed into the session file
+    # cannot become code, and the page cannot reach a CDN even by mistake.
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+        " img-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none';"
+        " frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+"""Sent with both pages."""
+
+_FALLBACK_TITLE: Final = "The room"
+_ENVIRONMENT: Final = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _fingerprint(name: str) -> str:
+    """The static file's URL with a hash of its content, so a phone never runs a stale script."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
+def _page(template: str, request: web.Request) -> web.Response:
+    latest = request.app[HUB].latest
+    title = latest.title if latest is not None else _FALLBACK_TITLE
+    html = _ENVIRONMENT.get_template(template).render(title=title, static=request.app[_STATIC_URLS])
+    return web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
 
 
 async def _room_page(request: web.Request) -> web.Response:
-    return web.Response(text="<!doctype html><title>Room</title>", content_type="text/html")
+    return _page("room.html", request)
 
 
 async def _remote_page(request: web.Request) -> web.Response:
-    return web.Response(text="<!doctype html><title>Remote</title>", content_type="text/html")
+    return _page("remote.html", request)
+
+
+_STATIC_URLS: Final = web.AppKey("room_static_urls", dict[str, str])
 
 
 def add_page_routes(app: web.Application) -> None:
-    """Register `/`, `/remote` and `/static/` on the room's application."""
+    """Register `/` (the participants' page), `/remote` and `/static/` on the room's app."""
+    app[_STATIC_URLS] = {name: _fingerprint(name) for name in ("room.css", "room.js", "remote.js")}
     app.router.add_get("/", _room_page)
     app.router.add_get("/remote", _remote_page)
     app.router.add_static("/static/", STATIC_DIR)
