@@ -110,7 +110,7 @@ class PresentScreen(Screen[None]):
         self.unreadable: tuple[datetime, str] | None = None
         """Since when and why the file cannot be read, or None while it reads."""
         self._coming_up = Text(end="")
-        self._arranged: object = None
+        self._arranged: tuple[object, ...] = ()
         """What the last arrangement was worked out from, so an unchanged one is not redone."""
         self._follower: Follower | None = None
         """Made at the first look, after the first frame (it imports the models)."""
@@ -312,6 +312,12 @@ class PresentScreen(Screen[None]):
         width, height = self.size
         if self.query_one("#present-notice").display:
             height -= 1
+        # Compared before anything is measured: most ticks change only the digits.
+        arrangement: tuple[object, ...] = (width, height, view.broadcast, view.title, view.next)
+        arrangement += (view.other_turns, view.groups, view.prompts, view.agenda, view.ways)
+        if arrangement == self._arranged:
+            return
+        self._arranged = arrangement
         texts: dict[str, Text | None] = {
             "broadcast": view.broadcast,
             "title": view.title,
@@ -324,10 +330,7 @@ class PresentScreen(Screen[None]):
         }
         wanted = wanted_rows(width, height, texts, fixed=("title", "next"))
         kept = parts_that_fit(width, height, wanted)
-        arrangement = (width, height, tuple(sorted(wanted.items())), view.agenda)
-        if arrangement == self._arranged:
-            return
-        self._arranged, self.shown_parts = arrangement, kept
+        self.shown_parts = kept
         rows = {name: wanted[name] for name in kept}
         if "agenda" in kept and is_wide(width):
             # Beside the clock the agenda has the side column's height, less the ways.

@@ -118,7 +118,8 @@ def wanted_rows(
         frame = 2 if tall and name in BORDERED else 0
         column = side if name in SIDE_PARTS and side else main
         inner = max(column - 2 * frame - 2, 1)  # borders and a cell of padding each side
-        unwrapped = name == "groups" and not tall
+        # The agenda is a line an item, cut to the width; so are the groups on a short screen.
+        unwrapped = name == "agenda" or (name == "groups" and not tall)
         rows = len(text.plain.split("\n")) if unwrapped else text_rows(text, inner)
         if name in caps:
             rows = min(rows, max(caps[name], 1))

@@ -9,9 +9,11 @@ whose turn it is. User text goes through `sessiontui.display`, never through mar
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from rich.text import Text
 
@@ -194,28 +196,48 @@ def prompts_text(item: RoomItem) -> Text:
     return text
 
 
+_AgendaKey: TypeAlias = tuple[
+    tuple[tuple[str, str, str, bool, dt.datetime, dt.datetime | None], ...], bool, bool
+]
+
+
 def agenda_lines(room: RoomState) -> AgendaLines:
-    """The agenda with its projected times: done dimmed, dropped struck, added ones marked."""
+    """The agenda with its projected times: done dimmed, dropped struck, added ones marked.
+
+    Worded again only when an item's title, state or time changed: the screen asks every
+    second, and the agenda moves far less often.
+    """
+    key: _AgendaKey = (
+        tuple(
+            (item.id, item.title, item.state, item.inserted, item.starts_at, item.planned_start)
+            for item in room.agenda
+        ),
+        room.current is None,
+        room.status == "finished",
+    )
+    return _agenda_lines(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _agenda_lines(key: _AgendaKey) -> AgendaLines:
+    items, waiting, finished = key
     lines: list[Text] = []
     focus = 0
-    for index, item in enumerate(room.agenda):
+    for index, (_id, title, state, inserted, starts_at, planned_start) in enumerate(items):
         line = Text(end="", no_wrap=True, overflow="ellipsis")
-        current = item.state == "current" or (room.current is None and item.state == "next")
-        if current:
+        current = state == "current" or (waiting and state == "next")
+        if current or (finished and state == "done"):
             focus = index
-        if item.state == "done" and room.status == "finished":
-            focus = index
-        line.append("▶ " if item.state == "current" else "  ", style="bold")
-        if item.state == "dropped":
-            when = item.planned_start or item.starts_at
-            line.append(f"{when:%H:%M}  ", style="dim")
-            line.append_text(user_line(item.title, "dim strike"))
+        line.append("▶ " if state == "current" else "  ", style="bold")
+        if state == "dropped":
+            line.append(f"{planned_start or starts_at:%H:%M}  ", style="dim")
+            line.append_text(user_line(title, "dim strike"))
             line.append(" dropped", style="dim italic")
         else:
-            faded = "dim" if item.state == "done" else ""
-            line.append(f"{item.starts_at:%H:%M}  ", style=faded or "bold")
-            line.append_text(user_line(item.title, "bold" if current else faded))
-        if item.inserted:
+            faded = "dim" if state == "done" else ""
+            line.append(f"{starts_at:%H:%M}  ", style=faded or "bold")
+            line.append_text(user_line(title, "bold" if current else faded))
+        if inserted:
             line.append(" (added)", style="italic")
         lines.append(line)
     if not lines:
