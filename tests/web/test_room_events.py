@@ -91,10 +91,12 @@ async def test_a_stalled_page_does_not_hold_up_the_others_and_then_gets_the_late
             assert (await next_state(page))["status"] == "running"
             controls = 60
             for number in range(1, controls + 1):
-                room.clock.advance(seconds=10)
+                room.clock.advance(seconds=1)
                 text = f"Message {number}: " + "x" * 400
                 assert (await room.control(action="broadcast", text=text)).status == 200
-                assert (await next_state(page))["broadcast"]["text"] == text
+                # The hub may publish what the clock alone changed first: skipped here.
+                while (await next_state(page))["broadcast"]["text"] != text:
+                    pass
             sent = room.streams.sent
             assert sent < 2 * (controls + 2)  # the stalled stream sent fewer: it is blocked
             received = b""

@@ -339,6 +339,8 @@ class Streams:
         self.open: set[asyncio.Task[Any]] = set()
         self.sent = 0
         """States sent on every stream so far (each a copy of the hub's one serialisation)."""
+        self._framed_from = b""
+        self._framed_event = b""
 
     @property
     def count(self) -> int:
@@ -385,12 +387,19 @@ class Streams:
                 sent_problem = hub.problem
                 if hub.latest is not None:
                     # The latest, read now: a client slow to take the last one skips versions.
-                    await self._send(response, b"event: state\ndata: " + hub.latest_json + b"\n\n")
+                    await self._send(response, self._framed(hub.latest_json))
                     self.sent += 1
             try:
                 await asyncio.wait_for(hub.wait_newer(sent_version), self.heartbeat_seconds)
             except TimeoutError:
                 await self._send(response, b": ping\n\n")
+
+    def _framed(self, state_json: bytes) -> bytes:
+        """The state as one event, framed once for every stream rather than once for each."""
+        if self._framed_from is not state_json:
+            self._framed_from = state_json
+            self._framed_event = b"event: state\ndata: " + state_json + b"\n\n"
+        return self._framed_event
 
     async def _send(self, response: web.StreamResponse, data: bytes) -> None:
         # A client that stops reading fills its socket's buffer and this write waits: bounded
