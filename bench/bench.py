@@ -1474,6 +1474,110 @@ def editor_open(options: Options) -> list[Row]:
     ]
 
 
+PHONE_COUNTS = (10, 100, 500)
+"""Phones joining `serve` at once, one fresh server for each count."""
+IDLE_PHONES = 100
+"""Phones connected while the server's idle CPU and the follow lag are measured."""
+PHONE_IDLE_SECONDS = 5.0
+PHONE_CONTROLS = 20
+"""Broadcasts sent from the remote's token, each timed until the last phone has it."""
+TAB_COUNTS = (10, 40)
+"""Browser tabs of textual-serve's present view: today's baseline, as in issue 18's table."""
+
+
+def phones(options: Options) -> list[Row]:
+    """The room's phones on one `sessiontui serve`, beside textual-serve's process per tab.
+
+    Helpers in bench/phones.py: real `serve` processes on loopback, phones that read
+    `/api/events`, the server's memory and CPU from /proc; the baseline serves the present view
+    through textual-serve, and each tab waits until its screen shows the current item.
+    """
+    import asyncio
+
+    import phones as room
+
+    print("phones: 10, 100 and 500 joining at once, then textual-serve tabs...", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="sessiontui-bench-") as name:
+        folder = Path(name)
+        running = _running_copy(options, folder)
+        env = _child_env(folder / "home")
+        figures = asyncio.run(
+            room.measure_room(
+                running,
+                env,
+                PHONE_COUNTS,
+                idle_phones=IDLE_PHONES,
+                idle_seconds=PHONE_IDLE_SECONDS,
+                controls=PHONE_CONTROLS,
+            )
+        )
+        marker = _markers(running)[-1][:16]
+        tabs = [
+            asyncio.run(room.measure_tabs(running, env, count, PHONE_IDLE_SECONDS, marker))
+            for count in TAB_COUNTS
+        ]
+    mb = 1e6
+    joins = {join.phones: join for join in figures.joins}
+
+    def joined(join: room.Join) -> str:
+        text = f"{join.phones}: last {join.last_seconds:.2f} s (first {join.first_seconds:.2f} s)"
+        return text + (f", **{join.missed} never**" if join.missed else "")
+
+    at_idle = joins.get(IDLE_PHONES)
+    last_at_idle = at_idle.last_seconds if at_idle and not at_idle.missed else math.inf
+    lags = figures.lags_ms
+    lag_p95 = room.p95(lags) if lags and not figures.lag_missed else math.inf
+    lag_text = f"p50 {room.median(lags):.0f} ms, p95 {room.p95(lags):.0f} ms" if lags else "n/a"
+    if figures.lag_missed:
+        lag_text += f"; {figures.lag_missed} of {PHONE_CONTROLS} not everywhere within 10 s"
+    server_mb = figures.rss_at_idle / mb
+    tab_text = "; ".join(
+        f"{tab.tabs} tabs: {tab.processes} processes, {tab.rss / mb:,.0f} MB, "
+        f"{tab.idle_cpu:.1f}% of a core idle, first screen {tab.first_seconds:.1f} s, "
+        f"last {tab.last_seconds:.1f} s" + (f", **{tab.missed} never**" if tab.missed else "")
+        for tab in tabs
+    )
+    ratios = []
+    for tab in tabs:
+        # Against as many phones or more (40 tabs against 100 phones): never flattering.
+        more = [join for join in figures.joins if join.phones >= tab.tabs] or figures.joins
+        join = min(more, key=lambda candidate: candidate.phones)
+        memory = _ratio(tab.rss, join.rss_after)
+        wait = _ratio(tab.last_seconds, join.last_seconds)
+        ratios.append(
+            f"{tab.tabs} tabs vs {join.phones} phones: memory {memory:.0f}x, last {wait:.0f}x"
+        )
+    return [
+        Row(
+            "phones joining `serve` at once: until the last has its first state",
+            "; ".join(joined(join) for join in figures.joins),
+            f"{IDLE_PHONES} within 2 s",
+            last_at_idle <= 2,
+        ),
+        Row(
+            "server memory per phone (RSS growth / phones)",
+            "; ".join(f"{j.phones}: {j.per_phone_kb:.0f} KB" for j in figures.joins)
+            + f"; the server with {IDLE_PHONES} phones: {server_mb:.0f} MB",
+            f"< 150 MB with {IDLE_PHONES}",
+            0 < server_mb < 150,
+        ),
+        Row(
+            f"idle CPU of `serve` with {IDLE_PHONES} phones (over {PHONE_IDLE_SECONDS:g} s)",
+            f"{figures.idle_cpu:.2f}% of a core",
+            "< 5%",
+            figures.idle_cpu < 5,
+        ),
+        Row(
+            f"a control reaches the last of {IDLE_PHONES} phones (over {PHONE_CONTROLS})",
+            lag_text,
+            "p95 ≤ 300 ms",
+            lag_p95 <= 300,
+        ),
+        Row("baseline: textual-serve's present view, a process per tab", tab_text),
+        Row("baseline / one process", "; ".join(ratios)),
+    ]
+
+
 ROWS: list[RowFunction] = [
     startup,
     save_and_load,
@@ -1486,6 +1590,7 @@ ROWS: list[RowFunction] = [
     control_keys,
     editor_keys,
     editor_open,
+    phones,
 ]
 """Each function measures one thing and returns its rows; add new measurements here."""
 
