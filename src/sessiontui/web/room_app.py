@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
@@ -196,7 +196,7 @@ def _token_of(request: web.Request, cookie: str) -> tuple[str | None, str]:
     return request.cookies.get(cookie), "cookie"
 
 
-def _guard(tokens: Tokens, cookie: str) -> Any:
+def _guard(tokens: Tokens, cookie: str) -> Middleware:
     """The middleware giving each request its role, refusing those without one with 403."""
 
     @web.middleware
@@ -206,16 +206,16 @@ def _guard(tokens: Tokens, cookie: str) -> Any:
         given, source = _token_of(request, cookie)
         role = tokens.role_of(given)
         if role is None:
-            raise _forbidden(request, "open the link with the token printed by sessiontui serve")
+            raise web.HTTPForbidden(text="open the link with the token printed by sessiontui serve")
         if request.path in _REMOTE_ONLY and role != "remote":
-            raise _forbidden(request, "only the remote's token can control the session")
+            raise web.HTTPForbidden(text="only the remote's link can control the session")
         if (
             source == "cookie"
             and request.method not in ("GET", "HEAD")
             and not _same_origin(request)
         ):
             # SameSite=Strict keeps the cookie off other sites' requests; this is the belt.
-            raise _forbidden(request, "a request from another site")
+            raise web.HTTPForbidden(text="a request from another site")
         request[ROLE] = role
         by_link = source == "query" and request.method in ("GET", "HEAD")
         if by_link and given is not None and not _is_api(request):
@@ -232,10 +232,6 @@ def _guard(tokens: Tokens, cookie: str) -> Any:
 def role_of(request: web.Request) -> Role:
     """The role of a request that passed the guard."""
     return request[ROLE]
-
-
-def _forbidden(request: web.Request, message: str) -> web.HTTPForbidden:
-    return web.HTTPForbidden(text=message)
 
 
 def _same_origin(request: web.Request) -> bool:
