@@ -80,6 +80,9 @@ class RoomTestServer(TestServer):
     """aiohttp's test server with the runner `serve` uses: the access log redacts the token."""
 
     async def _make_runner(self, **options: Any) -> BaseRunner:
+        # aiohttp's test server asks for handler cancellation itself: left to the room's own
+        # runner here, so the tests show what `serve` does.
+        options.pop("handler_cancellation", None)
         return make_room_runner(self.app, **options)
 
 
