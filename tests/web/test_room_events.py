@@ -254,3 +254,20 @@ async def test_a_waiting_stream_wakes_on_a_change_and_when_the_hub_stops(
         assert type(error).__name__ == "HubStopped"
     else:
         raise AssertionError("wait_newer returned after the hub stopped")
+
+
+async def test_a_file_missing_at_the_start_is_said_and_followed_once_it_appears(
+    serve_room: ServeRoom, room_file: Path
+) -> None:
+    content = room_file.read_bytes()
+    room_file.unlink()
+    async with serve_room() as room:
+        missing = await room.client.get("/api/state", headers=room.bearer("viewer"))
+        assert missing.status == 503
+        assert "workshop.toml" in (await missing.json())["error"]
+        page = await room.events()
+        name, data = await next_event(page)
+        assert name == "problem" and "missing" in json.loads(data)["error"]
+        room_file.write_bytes(content)
+        assert (await next_state(page))["status"] == "planned"
+        assert room.hub.problem is None
