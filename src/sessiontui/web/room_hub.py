@@ -161,6 +161,9 @@ class RoomHub:
         return True
 
     def _set_problem(self, problem: str) -> None:
+        # Every phone sees it: the file's name, not the folders of the facilitator's disk.
+        for shown in (str(self.path.resolve()), str(self.path)):
+            problem = problem.replace(shown, self.path.name)
         if problem != self.problem:
             self.problem = problem
             log.warning("room: %s", problem)
