@@ -169,6 +169,62 @@ class Browser:
         result = await self.call("Runtime.evaluate", {"expression": expression})
         return result["result"].get("value")
 
+    async def evaluate_promise(self, expression: str, timeout: float = 60) -> Any:
+        """The value a JavaScript expression's promise resolves to (returned as JSON)."""
+        result = await self.call(
+            "Runtime.evaluate",
+            {
+                "expression": expression,
+                "awaitPromise": True,
+                "returnByValue": True,
+                "timeout": timeout * 1000,
+            },
+        )
+        if "exceptionDetails" in result:
+            raise AssertionError(f"{expression[:80]}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    async def wait_until(self, expression: str, timeout: float = 30) -> Any:
+        """Wait until a JavaScript expression is truthy in the page; return its value."""
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while time.monotonic() < deadline:
+            try:
+                last = await self.evaluate(expression)
+            except AssertionError:
+                last = None  # the page is navigating: its context is being replaced
+            if last:
+                return last
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"never true in the page: {expression} (last: {last!r})")
+
+    async def set_viewport(
+        self, width: int, height: int, *, scale: float = 1, mobile: bool | None = None
+    ) -> None:
+        """Make the tab a screen of this many CSS pixels (a phone, a projector)."""
+        await self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": height,
+                "deviceScaleFactor": scale,
+                "mobile": width < 600 if mobile is None else mobile,
+            },
+        )
+
+    async def run_axe(self, axe_source: str) -> list[dict[str, Any]]:
+        """axe-core's violations on the page as it is now (the script is injected by DevTools).
+
+        Each violation is a dict with id, impact, help and the selectors of its nodes.
+        """
+        await self.evaluate_promise(axe_source + "\n;true")
+        found: list[dict[str, Any]] = await self.evaluate_promise(
+            """axe.run(document, {resultTypes: ['violations']}).then(results =>
+                results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.map(n => n.target.join(' '))})))"""
+        )
+        return found
+
     async def wait_for_text(self, text: str, timeout: float = 30) -> None:
         """Wait until the app has sent `text` to the page over its websocket."""
         deadline = time.monotonic() + timeout

@@ -224,9 +224,10 @@ function participantsPage(Room) {
     if (main) {
       const left = Room.secondsLeft(main.endsAt, main.remaining);
       document.body.classList.toggle("over", left <= 0);
-      // Announced at each minute mark only: the digits themselves are not a live region.
+      // Announced at each minute mark the clock passes, and only then: the digits are not a
+      // live region, and a jump (a new state, an extend) is not a minute going by.
       const minute = left > 0 ? Math.ceil(left / 60 - 1e-9) : 0;
-      if (main.minute !== null && minute !== main.minute && main.endsAt) {
+      if (main.minute !== null && minute === main.minute - 1 && main.endsAt) {
         if (minute > 0) {
           announce(`${Room.minutesText(minute)} left${main.turn ? " in this turn" : ""}`);
         } else {
@@ -237,7 +238,8 @@ function participantsPage(Room) {
     }
   };
 
-  const flash = () => {
+  const flash = (cue) => {
+    Room.setText(el("swap"), cue);
     document.body.classList.add("flash");
     if (flashTimer !== null) clearTimeout(flashTimer);
     flashTimer = setTimeout(() => {
@@ -260,8 +262,9 @@ function participantsPage(Room) {
       for (const [size, turn] of turns) {
         const before = lastTurns.get(size);
         if (before !== undefined && turn.number > before && turn.number <= turn.of) {
-          flash();
-          announce(`Swap, ${Room.groupSizeName(size)}: turn ${turn.number} of ${turn.of}`);
+          const who = Room.groupSizeName(size);
+          flash(`Swap! ${who.charAt(0).toUpperCase()}${who.slice(1)}: turn ${turn.number}`);
+          announce(`Swap, ${who}: turn ${turn.number} of ${turn.of}`);
           break;
         }
       }
@@ -374,6 +377,7 @@ function participantsPage(Room) {
   const renderGroups = (visible) => {
     const groups = visible ? state.groups : [];
     Room.show(el("groups"), groups.length > 0);
+    document.body.dataset.grouped = groups.length > 0 ? "yes" : "no";
     if (!groups.length) return;
     const names = [...new Set(groups.flatMap((group) => group.members))]
       .sort((a, b) => a.localeCompare(b));
