@@ -9,9 +9,12 @@ from textual.geometry import Region
 from sessiontui.tui.widgets.present import big_lines, changed_box
 from sessiontui.tui.widgets.present_layout import (
     DROP_ORDER,
+    columns_of,
     countdown_rows,
     fits,
+    line_rows,
     parts_that_fit,
+    text_rows,
     wanted_rows,
 )
 
@@ -48,12 +51,20 @@ def test_what_is_kept_always_fits_and_only_the_least_important_leave(
 ) -> None:
     kept = parts_that_fit(width, height, EVERYTHING)
     dropped = set(EVERYTHING) - kept
-    if height >= countdown_rows(height):
-        assert fits(width, height, {name: EVERYTHING[name] for name in kept}) or not kept
-    # Whatever leaves, leaves in order: nothing kept is less important than something dropped.
-    if dropped:
-        last_dropped = max(DROP_ORDER.index(name) for name in dropped)
-        assert all(DROP_ORDER.index(name) > last_dropped for name in kept)
+    assert fits(width, height, {name: EVERYTHING[name] for name in kept}) or not kept
+    # Whatever leaves a column, leaves in order: nothing kept in it is less important.
+    for column in ("main", "side"):
+        gone = [DROP_ORDER.index(n) for n in dropped if column in columns_of(n, width)]
+        here = [DROP_ORDER.index(n) for n in kept if column in columns_of(n, width)]
+        assert not gone or not here or min(here) > max(gone), column
+
+
+def test_on_a_wide_screen_the_side_column_does_not_leave_for_the_clocks_sake() -> None:
+    crowded = {**EVERYTHING, "groups": 20}
+    kept = parts_that_fit(120, 40, crowded)
+    assert {"agenda", "reminders"} <= kept
+    assert "prompts" not in kept  # the main column was the full one
+    assert parts_that_fit(80, 40, crowded).isdisjoint({"agenda", "reminders"})
 
 
 def test_at_20x6_the_countdown_stays_with_the_title_and_what_comes_next() -> None:
@@ -119,3 +130,21 @@ def test_a_tick_repaints_only_the_box_of_cells_that_changed() -> None:
     assert changed_box(before, before) is None
     assert changed_box([], ["ab"]) == Region(0, 0, 2, 1)
     assert changed_box(["ab", "cd"], ["ab", "cx"]) == Region(1, 1, 1, 1)
+
+
+def test_rows_are_counted_as_words_wrap() -> None:
+    line = "Group 4 · Breakout 4: Chloe Evans, Femi Adeyemi, Grace O'Neill"
+    assert line_rows(line, 60) == 2  # 62 cells: "O'Neill" goes to a second row
+    assert line_rows(line, 62) == 1
+    assert line_rows("abcd", 3) == 2  # a word longer than the row is folded
+    assert line_rows("ab cd", 4) == 2 and line_rows("ab cd", 5) == 1
+    assert text_rows(Text("a\n\nb"), 10) == 3
+
+
+def test_a_wrapped_group_gets_its_second_row_in_a_box_under_the_clock() -> None:
+    groups = Text(
+        "Group 1: Dev Sharma\nGroup 4 · Breakout 4: Chloe Evans, Femi Adeyemi, Grace O'Neill"
+    )
+    # 100 columns: the main column is 68, the box's text 58 wide once its borders,
+    # padding and margins are taken: the second group takes two rows.
+    assert wanted_rows(100, 30, {"groups": groups})["groups"] == 3 + 2

@@ -39,6 +39,9 @@ SIDE_WIDTH: Final = 0.32
 BORDERED: Final = frozenset({"broadcast", "groups", "prompts", "agenda", "reminders"})
 """Parts drawn in a box on a tall screen: two rows (and four columns) more than their text."""
 
+INSET: Final = frozenset({"groups", "prompts", "broadcast"})
+"""Boxed parts with two more cells each side on a tall screen (a margin, or more padding)."""
+
 TALL_FROM: Final = 16
 """Rows from which the boxed parts have their borders (below, they are one plain line each)."""
 
@@ -56,33 +59,68 @@ def is_wide(width: int) -> bool:
     return width >= WIDE_FROM
 
 
-def fits(width: int, height: int, parts: Mapping[str, int]) -> bool:
-    """Whether these parts (rows each) fit with the countdown in the main and side columns."""
+def overflowing(width: int, height: int, parts: Mapping[str, int]) -> set[str]:
+    """The columns ("main", "side") these parts (rows each) overflow, with the countdown."""
     wide = is_wide(width)
     top = parts.get("broadcast", 0)
     main = sum(rows for name, rows in parts.items() if not (wide and name in SIDE_PARTS))
     side = top + sum(rows for name, rows in parts.items() if wide and name in SIDE_PARTS)
-    return main + countdown_rows(height) <= height and side <= height
+    over = set()
+    if main + countdown_rows(height) > height:
+        over.add("main")
+    if side > height:
+        over.add("side")
+    return over
+
+
+def fits(width: int, height: int, parts: Mapping[str, int]) -> bool:
+    """Whether these parts (rows each) fit with the countdown in the main and side columns."""
+    return not overflowing(width, height, parts)
+
+
+def columns_of(name: str, width: int) -> set[str]:
+    """The columns a part takes rows from: the broadcast spans both on a wide screen."""
+    if not is_wide(width):
+        return {"main"}
+    if name == "broadcast":
+        return {"main", "side"}
+    return {"side"} if name in SIDE_PARTS else {"main"}
 
 
 def parts_that_fit(width: int, height: int, wanted_parts: Mapping[str, int]) -> set[str]:
     """The parts to show at this size: those wanted, minus the least important, until it fits.
 
-    `wanted_parts` gives the rows each part needs; a part not in `DROP_ORDER` is never
-    dropped, so the caller cannot lose one by a typo without a test seeing it.
+    `wanted_parts` gives the rows each part needs. Parts leave in `DROP_ORDER`, skipping a
+    part whose column is not the one too full (on a wide screen the agenda beside the clock
+    takes no row from it, so it does not leave for the clock's sake). A part not in
+    `DROP_ORDER` is never dropped, so the caller cannot lose one by a typo unseen.
     """
     kept = dict(wanted_parts)
     for name in DROP_ORDER:
-        if fits(width, height, kept):
+        over = overflowing(width, height, kept)
+        if not over:
             break
-        kept.pop(name, None)
+        if name in kept and columns_of(name, width) & over:
+            del kept[name]
     return set(kept)
 
 
 def text_rows(text: Text, width: int) -> int:
-    """Rows a text takes wrapped at `width` (at least one per line)."""
-    room = max(width, 1)
-    return sum(max(1, -(-cell_len(line) // room)) for line in text.plain.split("\n"))
+    """Rows a text takes word-wrapped at `width` (at least one per line), as Rich wraps it."""
+    return sum(line_rows(line, max(width, 1)) for line in text.plain.split("\n"))
+
+
+def line_rows(line: str, width: int) -> int:
+    """Rows one line takes when its words wrap at `width`; a longer word is folded."""
+    rows, used = 1, 0
+    for word in line.split(" "):
+        size = cell_len(word)
+        if used and used + 1 + size > width:
+            rows, used = rows + 1, 0
+        used += size + (1 if used else 0)
+        while used > width:
+            rows, used = rows + 1, used - width
+    return rows
 
 
 def column_widths(width: int) -> tuple[int, int]:
@@ -117,7 +155,9 @@ def wanted_rows(
             continue
         frame = 2 if tall and name in BORDERED else 0
         column = side if name in SIDE_PARTS and side else main
-        inner = max(column - 2 * frame - 2, 1)  # borders and a cell of padding each side
+        # What the stylesheet takes from the column: a border, a cell of padding each side,
+        # and two cells more each side for the inset boxes.
+        inner = max(column - (2 if frame else 0) - 2 - (4 if frame and name in INSET else 0), 1)
         # The agenda is a line an item, cut to the width; so are the groups on a short screen.
         unwrapped = name == "agenda" or (name == "groups" and not tall)
         rows = len(text.plain.split("\n")) if unwrapped else text_rows(text, inner)
