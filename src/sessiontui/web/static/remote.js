@@ -48,7 +48,7 @@
     } else {
       Room.setText(el("now-title"), item ? item.title : "");
     }
-    Room.setText(el("clock-label"), state.clock ? state.clock.label : "");
+    Room.setText(el("clock-label"), Room.clockLabel(state.clock));
     const words = { planned: "Not started", running: "Running", paused: "Paused",
       finished: "Finished" }[state.status];
     const drift = state.status === "planned" ? "" : ` · ${Room.driftText(state.drift_seconds)}`;
@@ -79,7 +79,7 @@
     }
     const left = Room.secondsLeft(state.clock.ends_at, state.clock.remaining_seconds);
     document.body.classList.toggle("over", state.status === "running" && left <= 0);
-    Room.setText(el("clock-digits"), Room.clockText(left));
+    Room.setDigits(el("clock-digits"), Room.clockText(left));
   };
 
   const showError = (message) => {
@@ -151,9 +151,7 @@
       render();
     },
     onConnection: Room.connectionShower(el("connection")),
-    onProblem: (problem) => {
-      if (problem) Room.connectionShower(el("connection"))("problem", problem);
-    },
+    showProblems: true,
   });
   setInterval(tick, 250);
 })();

@@ -53,6 +53,20 @@
     return over < 5 ? "00:00" : "+" + clockDigits(Math.floor(over));
   };
 
+  // The digits' size follows their length (see .digits in room.css).
+  Room.setDigits = (element, text) => {
+    if (element.textContent === text) return;
+    element.textContent = text;
+    element.style.setProperty("--chars", String(Math.max(text.length, 5)));
+  };
+
+  // The clock's caption under the digits: the server's, except in overtime, where its
+  // "OVERTIME +03:12" would stand still (the page counts the seconds, not the server).
+  Room.clockLabel = (clock) => {
+    if (!clock) return "";
+    return clock.phase === "overtime" ? "OVERTIME" : clock.label;
+  };
+
   Room.minutesText = (minutes) => (minutes === 1 ? "1 minute" : `${minutes} minutes`);
 
   // Seconds left on a clock: counted from its end time while it moves, else as sent.
@@ -74,25 +88,40 @@
   // Follow the room: a state at connect and at every change. The browser retries a dropped
   // stream by itself; one the server refused (a restart with new tokens, a full room) it
   // does not, so that is retried here, less and less often.
-  Room.follow = ({ onState, onConnection, onProblem }) => {
+  //
+  // `problem` events (the session file cannot be read; the server keeps its last good state)
+  // are shown only where `showProblems` is set: the facilitator can fix the file, the room
+  // cannot. The server says a problem once, before that version's state, and nothing when it
+  // is fixed, so a problem is shown until a later state arrives (or an empty problem event).
+  Room.follow = ({ onState, onConnection, showProblems = false }) => {
     let source = null;
     let retryMs = 1000;
     let timer = null;
+    let problem = "";
+    let problemJustSaid = false;
+    const connected = () => {
+      if (problem) onConnection("problem", problem);
+      else onConnection("live");
+    };
 
+    // Why the server refused the stream, in its one line (or ours for a stale link).
     const why = async () => {
       try {
         const response = await fetch("/api/state", { cache: "no-store" });
         if (response.status === 403) {
-          return "This link is no longer valid: open the link or scan the QR code again.";
+          return {
+            refused: true,
+            text: "This link no longer works: open the link or scan the QR code again.",
+          };
         }
         if (!response.ok) {
           const body = await response.json();
-          return body.error || "";
+          return { refused: false, text: body.error || "" };
         }
       } catch (error) {
-        return "";
+        // No answer at all: the server is away, and "Reconnecting…" says so.
       }
-      return "";
+      return { refused: false, text: "" };
     };
 
     const open = () => {
@@ -100,7 +129,7 @@
       source = new EventSource("/api/events");
       source.addEventListener("open", () => {
         retryMs = 1000;
-        onConnection("live");
+        connected();
       });
       source.addEventListener("state", (event) => {
         let state;
@@ -110,22 +139,28 @@
           return;
         }
         Room.received(state);
-        onConnection("live");
+        if (!problemJustSaid) problem = "";
+        problemJustSaid = false;
+        connected();
         onState(state);
       });
       source.addEventListener("problem", (event) => {
+        if (!showProblems) return;
         try {
-          onProblem(JSON.parse(event.data).error || "");
+          problem = String(JSON.parse(event.data).error || "");
         } catch (error) {
-          onProblem("");
+          problem = "";
         }
+        problemJustSaid = Boolean(problem);
+        connected();
       });
       source.addEventListener("error", async () => {
         onConnection("reconnecting");
         if (source.readyState !== EventSource.CLOSED || timer !== null) return;
         source.close();
         const reason = await why();
-        if (reason) onConnection("reconnecting", reason);
+        if (reason.refused) onConnection("refused", reason.text);
+        else if (reason.text) onConnection("reconnecting", reason.text);
         timer = setTimeout(open, retryMs);
         retryMs = Math.min(retryMs * 2, 30000);
       });
@@ -148,7 +183,7 @@
     document.body.dataset.connection = status;
     if (status === "live") {
       Room.setText(element, "Live");
-    } else if (status === "problem") {
+    } else if (status === "problem" || status === "refused") {
       Room.setText(element, detail);
     } else {
       Room.setText(element, detail ? `Reconnecting… ${detail}` : "Reconnecting…");
@@ -219,11 +254,16 @@ function participantsPage(Room) {
   const tick = () => {
     if (!state) return;
     for (const counter of counters) {
-      Room.setText(counter.element, counter.text(Room.secondsLeft(counter.endsAt, counter.remaining)));
+      const text = counter.text(Room.secondsLeft(counter.endsAt, counter.remaining));
+      if (counter.digits) Room.setDigits(counter.element, text);
+      else Room.setText(counter.element, text);
     }
     if (main) {
       const left = Room.secondsLeft(main.endsAt, main.remaining);
       document.body.classList.toggle("over", left <= 0);
+      if (!main.turn && main.endsAt) {
+        Room.setText(el("clock-caption"), left > 0 ? "Time left" : "Over time");
+      }
       // Announced at each minute mark the clock passes, and only then: the digits are not a
       // live region, and a jump (a new state, an extend) is not a minute going by.
       const minute = left > 0 ? Math.ceil(left / 60 - 1e-9) : 0;
@@ -317,9 +357,9 @@ function participantsPage(Room) {
     const keep = main && main.key === clock.key ? main.minute : null;
     main = { ...clock, minute: keep };
     Room.setText(el("clock-caption"), clock.caption);
-    Room.setText(el("clock-label"), state.clock ? state.clock.label : "");
+    Room.setText(el("clock-label"), Room.clockLabel(state.clock));
     counters.push({ element: el("clock-digits"), endsAt: clock.endsAt, remaining: clock.remaining,
-      text: Room.clockText });
+      text: Room.clockText, digits: true });
     const itemLeft = el("item-left");
     Room.show(itemLeft, clock.turn && Boolean(state.clock));
     if (clock.turn && state.clock) {
@@ -530,9 +570,6 @@ function participantsPage(Room) {
       keepAwake();
     },
     onConnection: showConnection,
-    onProblem: (problem) => {
-      if (problem) showConnection("problem", problem);
-    },
   });
   setInterval(tick, 250);
 }
