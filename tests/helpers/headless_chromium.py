@@ -60,6 +60,9 @@ class Browser:
         self.frames: list[bytes] = []
         self.requested: list[str] = []
         """The URL of every request the tab made, in order."""
+        self.errors: list[str] = []
+        """Uncaught script errors and error-level console and log lines (after Runtime.enable
+        and Log.enable), a refused Content-Security-Policy among them."""
         self.reader: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Browser:
@@ -146,6 +149,23 @@ class Browser:
             data = json.loads(message.data)
             if "id" in data and data["id"] in self.replies:
                 self.replies.pop(data["id"]).set_result(data)
+            elif data.get("method") == "Runtime.exceptionThrown":
+                details = data["params"]["exceptionDetails"]
+                thrown = details.get("exception", {}).get("description") or details.get("text")
+                self.errors.append(f"exception: {thrown}")
+            elif data.get("method") == "Log.entryAdded":
+                entry = data["params"]["entry"]
+                if entry.get("level") == "error":
+                    self.errors.append(
+                        f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}"
+                    )
+            elif data.get("method") == "Runtime.consoleAPICalled":
+                if data["params"].get("type") == "error":
+                    texts = [
+                        str(arg.get("value", arg.get("description")))
+                        for arg in data["params"]["args"]
+                    ]
+                    self.errors.append("console: " + " ".join(texts))
             elif data.get("method") == "Network.requestWillBeSent":
                 self.requested.append(data["params"]["request"]["url"])
             elif data.get("method") == "Network.webSocketFrameReceived":

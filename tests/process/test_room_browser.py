@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -131,11 +132,19 @@ async def served(room_file: Path) -> AsyncIterator[Served]:
 
 
 @asynccontextmanager
-async def browser_at(tmp_path: Path, size: tuple[int, int] = PHONE) -> AsyncIterator[Any]:
+async def browser_at(
+    tmp_path: Path, size: tuple[int, int] = PHONE, expected_errors: tuple[str, ...] = ()
+) -> AsyncIterator[Any]:
     async with helper.Browser(tmp_path / "chromium-profile") as browser:
         await browser.call("Runtime.enable")
+        await browser.call("Log.enable")
         await browser.set_viewport(*size)
         yield browser
+        # No script error, and nothing the page's Content-Security-Policy had to refuse. (The
+        # browser's own favicon request is the one 404, and a stopped server refuses streams.)
+        expected = ("favicon.ico", "ERR_CONNECTION_REFUSED", *expected_errors)
+        errors = [error for error in browser.errors if not any(e in error for e in expected)]
+        assert errors == []
 
 
 async def open_page(browser: Any, url: str) -> None:
@@ -308,10 +317,29 @@ async def test_the_participants_page_on_a_phone_and_a_projector_before_during_an
         assert_same_host(browser, served)
 
 
+async def test_the_pages_allow_nothing_from_elsewhere_and_the_remote_wants_its_token(
+    served: Served,
+) -> None:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(served.url("/")) as response:
+            assert response.status == 200
+            page = await response.text()
+            policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "script-src 'self'" in policy
+        assert "<script>" not in page and " style=" not in page
+        # The title is the session's, escaped as text.
+        assert "<title>Workshop 2: Building common understanding" in page
+        async with http.get(f"{served.base}/static/room.js") as response:
+            assert response.status == 200  # the viewer's cookie, set by the link, carries on
+        async with http.get(served.url("/remote")) as response:
+            assert response.status == 403
+
+
 async def test_the_remote_drives_the_session_file_and_shows_a_refusal_in_one_line(
     served: Served, tmp_path: Path
 ) -> None:
-    async with browser_at(tmp_path) as browser:
+    refusal = "status of 409 (Conflict) http://127.0.0.1"  # the stale press below
+    async with browser_at(tmp_path, expected_errors=(refusal,)) as browser:
         await open_page(browser, served.url("/remote", "remote"))
         enabled = "[...document.querySelectorAll('button:not(:disabled)')].map(b => b.innerText)"
         # Before the start only Start and Broadcast make sense.

@@ -286,11 +286,14 @@ function participantsPage(Room) {
       document.body.classList.remove("flash");
       flashTimer = null;
     }, 3000);
-    if (navigator.vibrate) {
+    // Browsers allow a vibration only once the person has touched the page; before that the
+    // flash is the cue.
+    const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) {
       try {
         navigator.vibrate([200, 100, 200]);
       } catch (error) {
-        // Not allowed before the person has touched the page: the flash is enough.
+        // Refused all the same: the flash is enough.
       }
     }
   };
