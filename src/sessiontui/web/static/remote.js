@@ -80,6 +80,15 @@
     const left = Room.secondsLeft(state.clock.ends_at, state.clock.remaining_seconds);
     document.body.classList.toggle("over", state.status === "running" && left <= 0);
     Room.setDigits(el("clock-digits"), Room.clockText(left));
+    // A pairing round: each group size's turn, as the room sees it.
+    const turns = state.turns.map((turn) => {
+      const who = Room.groupSizeName(turn.group_size);
+      if (turn.number > turn.of) return `${who}: every turn done`;
+      const turnLeft = Room.clockText(Room.secondsLeft(turn.ends_at, turn.remaining_seconds));
+      return `${who}: turn ${turn.number} of ${turn.of}, ${turnLeft}`;
+    });
+    Room.show(el("turn-line"), turns.length > 0);
+    Room.setText(el("turn-line"), turns.length ? `Turns · ${turns.join(" · ")}` : "");
   };
 
   const showError = (message) => {
