@@ -121,6 +121,16 @@ class Served:
 
         session_file.update(self.path, change)
 
+    def append(self, kind: str, **fields: Any) -> None:
+        """A log event no remote button makes (the run screen's pin, hide), at the clock's time."""
+        from sessiontui.core.model import Event
+
+        def change(session: Any) -> Any:
+            event = Event(at=self.clock(), kind=kind, **fields)
+            return session.model_copy(update={"log": [*session.log, event]})
+
+        session_file.update(self.path, change)
+
     def log_kinds(self) -> list[str]:
         return [event.kind for event in session_file.open_session(self.path).session.log]
 
@@ -273,8 +283,13 @@ async def test_the_participants_page_on_a_phone_and_a_projector_before_during_an
         served.control("next")
         served.clock.now = START + dt.timedelta(minutes=16)
         served.control("broadcast", text="Cameras on, please <b>now</b>", seconds=600)
+        served.append("pin", text="Curiosity")
         await browser.wait_until("document.body.dataset.status === 'running'")
         await browser.wait_until("!document.getElementById('broadcast').hidden")
+        await browser.wait_until("!!document.querySelector('#ways-list .pinned')")
+        assert await items_of(browser, "#ways-list .pinned") == [
+            "Focus now Curiosity Retaining an open and curious mind; being open to questioning"
+        ]
         assert await text_of(browser, "#now-title") == "Randomised Coffee Trial"
         assert await text_of(browser, "#clock-caption") == "Turn 1 of 2 · pairs"
         digits = await text_of(browser, "#clock-digits")
@@ -312,6 +327,8 @@ async def test_the_participants_page_on_a_phone_and_a_projector_before_during_an
         )
         # The ten minutes' message has gone by itself.
         assert not await visible(browser, "broadcast")
+        served.append("hide_ways")
+        await browser.wait_until("document.getElementById('ways').hidden")
         assert await visible(browser, "groups")
         assert await browser.evaluate("document.querySelectorAll('#group-list > li').length") == 3
         await keep_screenshot(browser, tmp_path, "phone-breakout")
