@@ -492,3 +492,163 @@ async def test_a_real_browser_shows_and_saves_the_notes_view_and_strangers_are_r
         for stream in (server.stdout, server.stderr):
             if stream is not None:
                 stream.close()
+
+
+def _banner(process: subprocess.Popen[str]) -> dict[str, str]:
+    """Each role's URL from serve's banner, read up to its last line."""
+    assert process.stdout is not None
+    urls: dict[str, str] = {}
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        match = re.match(r"(Participants|Remote \(facilitator\)|Notes): (http://\S+)", line)
+        if match:
+            urls[match.group(1)] = match.group(2)
+        if line.startswith("Press Ctrl+C to stop."):
+            return urls
+    raise AssertionError("serve printed no banner:\n" + "".join(seen))
+
+
+class _Tmux:
+    """`sessiontui present` in a tmux pane, read as the person at the projector sees it."""
+
+    def __init__(self, name: str, command: list[str]) -> None:
+        self.name = name
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", shlex.join(command)],
+            check=True,
+        )
+
+    def screen(self) -> str:
+        done = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    async def until(self, condition: Any, what: str, timeout: float = 30) -> str:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while not condition(screen := self.screen()):
+            if loop.time() > end:
+                raise AssertionError(f"present never showed {what}; it shows:\n{screen}")
+            await asyncio.sleep(0.2)
+        return screen
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+
+
+def _next_time(screen: str) -> str | None:
+    match = re.search(r"Next (\d\d:\d\d): Getting to know", screen)
+    return match.group(1) if match else None
+
+
+async def _press(browser: Any, selector: str) -> None:
+    """Tap a button of the remote in its middle, once the page allows it."""
+    import json
+
+    await browser.wait_until(f"!document.querySelector({json.dumps(selector)}).disabled")
+    box = json.loads(
+        await browser.evaluate(
+            f"""(() => {{ const e = document.querySelector({json.dumps(selector)});
+                 e.scrollIntoView({{block: 'center'}});
+                 const r = e.getBoundingClientRect();
+                 return JSON.stringify([r.x + r.width / 2, r.y + r.height / 2]); }})()"""
+        )
+    )
+    await browser.click(round(box[0]), round(box[1]))
+
+
+@pytest.mark.subprocess
+async def test_the_facilitator_runs_an_item_from_a_phone_sized_remote_while_present_follows(
+    tmp_path: Path, example_path: Path
+) -> None:
+    from sessiontui import session_file
+
+    helper = _load_helper()
+    if helper.chromium() is None:
+        pytest.skip("no chromium: .ci/run installs Debian's chromium")
+    if shutil.which("tmux") is None:
+        pytest.skip("no tmux to show `sessiontui present` in")
+    path = tmp_path / "workshop.toml"
+    shutil.copy(example_path, path)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sessiontui", "serve", str(path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    present = None
+    try:
+        urls = await asyncio.wait_for(asyncio.to_thread(_banner, server), 60)
+        present = _Tmux(
+            f"sessiontui-test-{port}",
+            [sys.executable, "-m", "sessiontui", "present", str(path)],
+        )
+        await present.until(lambda screen: "STARTS AT" in screen, "the planned session")
+        async with helper.Browser(tmp_path / "chromium-profile") as browser:
+            await browser.set_viewport(390, 844)
+            await browser.open(urls["Remote (facilitator)"])
+            # The token left the address bar, and the page follows the room.
+            await browser.wait_until(
+                "location.pathname === '/remote' && !location.search"
+                " && document.readyState === 'complete'"
+                " && document.body.dataset.connection === 'live'"
+                " && document.body.dataset.status === 'planned'"
+            )
+
+            await _press(browser, "[data-action=start]")
+            running = await present.until(
+                lambda screen: (
+                    "Welcome and introduction to the session" in screen
+                    and _next_time(screen) is not None
+                ),
+                "the first item running",
+            )
+            planned_next = _next_time(running)
+            await _press(browser, "[data-action=extend][data-minutes='5']")
+            await present.until(
+                lambda screen: _next_time(screen) not in (None, planned_next),
+                "the next item five minutes later",
+            )
+            await _press(browser, "#pause-resume")
+            await present.until(lambda screen: "PAUSED" in screen, "PAUSED")
+            await browser.wait_until(
+                "document.querySelector('#pause-resume').dataset.action === 'resume'"
+            )
+            await _press(browser, "#pause-resume")
+            await present.until(lambda screen: "PAUSED" not in screen, "the clock running again")
+
+            await _press(browser, "#broadcast-text")
+            await browser.type_text("Cameras on, please")
+            await _press(browser, "[data-action=broadcast]")
+            await present.until(lambda screen: "Cameras on, please" in screen, "the message")
+            await browser.screenshot(tmp_path / "remote-390x844.png")
+            await _press(browser, "[data-action=next]")
+            await present.until(
+                lambda screen: "Next: Randomised Coffee Trial at" in screen, "the next item"
+            )
+        log = session_file.open_session(path).session.log
+        assert [event.kind for event in log] == [
+            "start",
+            "extend",
+            "pause",
+            "resume",
+            "broadcast",
+            "next",
+        ]
+    finally:
+        if present is not None:
+            present.close()
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
