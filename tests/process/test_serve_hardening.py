@@ -13,6 +13,7 @@ import logging
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -423,3 +424,26 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"]
+)
+async def test_stopping_serve_ends_the_room_and_every_notes_tab(
+    served: Served, stop: signal.Signals
+) -> None:
+    # Ctrl+C, a service manager's SIGTERM, or the terminal closing (SIGHUP): the tabs' apps
+    # run in their own sessions, so only serve itself can end them.
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(served.websocket_url, headers=served.origin) as websocket,
+    ):
+        assert await _app_output(websocket, 60) > 0, "the tab's app never drew"
+        (tab,) = _tabs(served.process.pid)
+        served.process.send_signal(stop)
+        await _closed_by_server(websocket)
+    output, _ = served.process.communicate(timeout=30)
+    assert served.process.returncode == 0
+    await _until(lambda: not _alive(tab), 10, "the tab outlived serve")
+    _assert_clean_console(output, served.tokens)

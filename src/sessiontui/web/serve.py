@@ -471,7 +471,9 @@ async def _serve(serve_plan: ServePlan, *, qr_code: bool) -> None:
         print(banner(serve_plan, qr_code=qr_code), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signal_number in (signal.SIGINT, signal.SIGTERM):
+        # SIGHUP too: a closed terminal must not leave the notes tabs' processes (each in
+        # its own session, out of the terminal's reach) running without their server.
+        for signal_number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signal_number, stop.set)
         await stop.wait()
     finally:
