@@ -157,11 +157,16 @@ def banner(serve_plan: ServePlan, *, qr_code: bool) -> str:
 
 
 def qr_text(url: str) -> str:
-    """The URL as a QR code of Unicode half blocks (two modules a character cell, no colours)."""
+    """The URL as a QR code of Unicode half blocks (two modules a character cell, no colours).
+
+    Small enough for the whole banner to fit an 80x24 terminal: the lowest error correction
+    (segno raises it when that costs no size; a screen is not a crumpled flyer) and a quiet
+    zone of two modules, which phone cameras read, instead of four.
+    """
     import segno
 
     out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
+    segno.make(url, error="l").terminal(out=out, compact=True, border=2)
     return out.getvalue().rstrip("\n")
 
 
