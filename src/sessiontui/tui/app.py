@@ -249,6 +249,14 @@ class SessionApp(App[None]):
         if self.config is not None and theme.name != self.config.theme:
             self.update_config(theme=theme.name)
 
+    def toggle_bell(self) -> None:
+        """Turn the bell off or on and say which, for the run screen's and the projector's `m`."""
+        if self.config is None:
+            self.notify("Settings are still loading; try again in a moment.", markup=False)
+            return
+        self.update_config(bell=not self.bell_enabled)
+        self.notify("Bell on" if self.bell_enabled else "Bell off", markup=False)
+
     def update_config(self, **changes: object) -> None:
         """Change settings and save them off the UI thread, so choices last to the next run."""
         if self.config is None:

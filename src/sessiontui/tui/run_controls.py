@@ -313,12 +313,7 @@ class ControlledScreen(Screen[None]):
 
     def action_mute(self) -> None:
         """Turn the bell off or on (remembered in the settings)."""
-        app = self.session_app
-        if app.config is None:
-            self.notify("Settings are still loading; try again in a moment.", markup=False)
-            return
-        app.update_config(bell=not app.bell_enabled)
-        self.notify("Bell on" if app.bell_enabled else "Bell off", markup=False)
+        self.session_app.toggle_bell()
         self.tick()
 
     def action_hide_reminders(self) -> None:

@@ -357,12 +357,7 @@ class PresentScreen(Screen[None]):
 
     def action_mute(self) -> None:
         """Turn the bell at each swap off or on (the same setting as the run screen's `m`)."""
-        app = self.session_app
-        if app.config is None:
-            self.notify("Settings are still loading; try again in a moment.", markup=False)
-            return
-        app.update_config(bell=not app.bell_enabled)
-        self.notify("Bell on" if app.bell_enabled else "Bell off", markup=False)
+        self.session_app.toggle_bell()
 
     def action_help(self) -> None:
         """Show the keys of this screen (there are few: it only shows the session)."""

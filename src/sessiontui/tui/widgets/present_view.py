@@ -19,9 +19,10 @@ from rich.text import Text
 
 from sessiontui.display import user_line, user_text
 from sessiontui.tui.widgets.overview import long_date, time_range
+from sessiontui.tui.widgets.reminders import reminders_text
 
 if TYPE_CHECKING:
-    from sessiontui.core.room import RoomClock, RoomItem, RoomState, RoomTurn, RoomWay
+    from sessiontui.core.room import RoomClock, RoomItem, RoomState, RoomTurn
 
 SWAP_CUE_SECONDS: Final = 10.0
 """How long "SWAP" is said after a turn ends (the run screen's cue lasts as long)."""
@@ -253,26 +254,6 @@ def agenda_window(count: int, focus: int, rows: int) -> range:
     return range(first, min(first + rows, count))
 
 
-def ways_text(ways: list[RoomWay], highlighted: int, *, pinned: bool) -> Text:
-    """Every way of working, the highlighted (or pinned) one in full."""
-    if not ways:
-        return Text("No ways of working agreed.", style="dim", end="")
-    text = Text(end="")
-    for index, way in enumerate(ways):
-        if index:
-            text.append("\n")
-        if index == highlighted:
-            text.append("■ " if pinned else "▶ ", style="bold")
-            text.append_text(user_line(way.name, "bold reverse"))
-            if way.text:
-                text.append(" — ")
-                text.append_text(user_text(way.text, "bold"))
-        else:
-            text.append("  ")
-            text.append_text(user_line(way.name, "dim"))
-    return text
-
-
 def next_wordings(room: RoomState) -> tuple[Text, ...]:
     """The line under the title: what comes next and when (the day and place before the start)."""
     if room.status == "planned":
@@ -323,7 +304,7 @@ def present_view(room: RoomState, *, rotating: int, coming_up: Text) -> PresentV
     running = room.status == "running"
     pinned = next((i for i, way in enumerate(room.ways) if way.name == room.pinned), None)
     highlighted = rotating if pinned is None else pinned
-    ways = ways_text(room.ways, highlighted, pinned=pinned is not None)
+    ways = reminders_text(room.ways, highlighted, pinned=pinned is not None)
     message = room.broadcast.text.strip() if room.broadcast is not None else ""
     item_id = room.current.id if room.current is not None else ""
     return PresentView(

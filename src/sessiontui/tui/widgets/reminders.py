@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.text import Text
 from textual.widgets import Static
 
 from sessiontui.display import user_line, user_text
 
-if TYPE_CHECKING:
-    from sessiontui.core.model import WayOfWorking
+
+class Way(Protocol):
+    """A way of working as the file has it or as the room's state carries it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 def highlighted_index(now: dt.datetime, rotate_seconds: int, count: int) -> int:
@@ -27,8 +34,8 @@ def highlighted_index(now: dt.datetime, rotate_seconds: int, count: int) -> int:
     return (seconds // max(rotate_seconds, 1)) % count
 
 
-def reminders_text(ways: Sequence[WayOfWorking], highlighted: int, *, pinned: bool) -> Text:
-    """Every way of working, the highlighted one marked and in full."""
+def reminders_text(ways: Sequence[Way], highlighted: int, *, pinned: bool) -> Text:
+    """Every way of working, the highlighted one marked and in full (run screen and projector)."""
     if not ways:
         return Text("No ways of working agreed.", style="dim", end="")
     text = Text(end="")
