@@ -257,6 +257,11 @@ def test_after_the_finish_what_ran_is_done_and_the_rest_dropped(workshop: Sessio
     assert span(by_id["coffee-trial"]) == ("13:15", "13:20")
     assert span(by_id["coffee-debrief"]) == ("13:20", "13:35")
     assert span(by_id["complexity"]) == ("13:40", "14:00")  # where the plan had it
+    # The room is told what comes next in the series, as the projector says at the close.
+    assert [(entry.date, entry.title) for entry in room.upcoming] == [
+        (entry.date, entry.title) for entry in workshop.upcoming
+    ]
+    assert room.upcoming, "the reference workshop lists its coming-up sessions"
     assert room.finishes_at == t("13:35")
 
 

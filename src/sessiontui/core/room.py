@@ -130,6 +130,15 @@ class RoomWay(_Room):
     """What it means."""
 
 
+class RoomUpcoming(_Room):
+    """A later session of the series, for the room at the close."""
+
+    date: dt.date
+    """When it takes place."""
+    title: str
+    """What it is about."""
+
+
 class RoomState(_Room):
     """Everything the room sees at `now`; shared by the projector, the phones and the API."""
 
@@ -174,6 +183,8 @@ class RoomState(_Room):
     """The name of the way of working the facilitator pinned; none when they rotate."""
     ways_hidden: bool
     """True when the facilitator hid the ways of working from the room."""
+    upcoming: list[RoomUpcoming] = []
+    """The series' next sessions, which the room sees after the finish."""
 
 
 _MINUTE = dt.timedelta(minutes=1)
@@ -250,6 +261,7 @@ def room_state_of(session: Session, state: RunState, zone: tzinfo) -> RoomState:
         ways=[RoomWay(name=way.name, text=way.text) for way in session.ways_of_working],
         pinned=state.pinned,
         ways_hidden=state.ways_hidden,
+        upcoming=[RoomUpcoming(date=entry.date, title=entry.title) for entry in session.upcoming],
     )
 
 
