@@ -166,6 +166,8 @@ async def test_a_broken_file_is_said_on_the_stream_and_the_last_state_kept(room:
     state = await room.client.get("/api/state", headers=room.bearer("viewer"))
     assert await state.json() == before
     room.path.write_text(good)
+    # First the all-clear (the remote drops its warning), then the state read again.
+    assert await next_event(page) == ("problem", '{"error": null}')
     assert (await next_state(page))["title"] == before["title"]
     assert room.hub.problem is None
 

@@ -378,7 +378,8 @@ class Streams:
             version = hub.version
             if version > sent_version:
                 sent_version = version
-                if hub.problem is not None and hub.problem != sent_problem:
+                if hub.problem != sent_problem and (hub.problem or sent_problem) is not None:
+                    # A null error says the file reads again, so the remote drops its warning.
                     await self._send(response, _event("problem", {"error": hub.problem}))
                 sent_problem = hub.problem
                 if hub.latest is not None:
