@@ -91,8 +91,8 @@
   //
   // `problem` events (the session file cannot be read; the server keeps its last good state)
   // are shown only where `showProblems` is set: the facilitator can fix the file, the room
-  // cannot. The server says a problem once, before that version's state, and nothing when it
-  // is fixed, so a problem is shown until a later state arrives (or an empty problem event).
+  // cannot. The server says a problem once, before that version's state, and a null error
+  // when it is fixed; a later state clears it too, for a reconnect that missed the all-clear.
   Room.follow = ({ onState, onConnection, showProblems = false }) => {
     let source = null;
     let retryMs = 1000;
