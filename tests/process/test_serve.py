@@ -220,6 +220,10 @@ async def test_the_notes_link_sets_the_cookie_and_the_page_points_under_notes(
     port = client.make_url("").port
     assert f'data-session-websocket-url="ws://{host}:{port}/notes/ws"' in html
     assert f'src="http://{host}:{port}/notes/static/js/textual.js"' in html
+    # Nothing is fetched from elsewhere: every address the page names is this server's.
+    addresses = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert addresses and all(a.startswith(f"http://{host}:{port}/") for a in addresses)
+    assert "googleapis" not in html
     script = await client.get(
         "/notes/static/js/textual.js", headers={"Cookie": f"{COOKIE}={TOKENS.notes}"}
     )

@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import ipaddress
 import logging
+import re
 import resource
 import shlex
 import signal
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
     from textual_serve.server import Server
 
     from sessiontui.web.tab import TabService
+
+_ELSEWHERE_FONT = re.compile(r"<link\s[^>]*fonts\.googleapis\.com[^>]*>\s*")
+"""textual-serve's (pinned) page template's stylesheet link to Google Fonts."""
 
 log = logging.getLogger("textual-serve")
 
@@ -302,7 +306,12 @@ def make_tab_server(
                 "config": {"static": {"url": f"{request.scheme}://{base}/static/"}},
                 "application": {"name": self.title},
             }
-            return aiohttp_jinja2.render_template("app_index.html", request, context)
+            page = aiohttp_jinja2.render_string("app_index.html", request, context)
+            # textual-serve's page asks Google for its font: a note-taker's browser would tell
+            # a third party about the session, and a room without internet waits for it. The
+            # page falls back to the browser's own monospace font.
+            page = _ELSEWHERE_FONT.sub("", page)
+            return web.Response(text=page, content_type="text/html")
 
         async def on_startup(self, app: web.Application) -> None:
             # Not textual-serve's banner: `serve` prints its own once listening.
