@@ -158,6 +158,8 @@ async def test_a_whole_session_from_blank(tmp_path: Path) -> None:
         await type_into(pilot, "#session-form-end", "15:10")
         assert "past the end" not in warnings(screen)
         await type_into(pilot, "#session-form-venue", "https://meet.example/abc")
+        screen.query_one("#session-form-chatham_house").focus()
+        await pilot.press("space")
         await type_into(pilot, "#session-form-ways_of_working", "Presence: really listening")
 
         await settle(pilot)
@@ -172,6 +174,7 @@ async def test_a_whole_session_from_blank(tmp_path: Path) -> None:
     assert [(u.date, u.title) for u in saved.upcoming] == [(dt.date(2023, 3, 16), "Workshop 3")]
     assert saved.end == dt.time(15, 10)
     assert saved.venue == "https://meet.example/abc"
+    assert saved.chatham_house is True
     assert saved.ways_of_working[0].text == "really listening"
     assert [item.id for item in saved.agenda] == ["welcome", "tea-break", "breakouts"]
     assert saved.agenda[1].at == dt.time(14, 0)

@@ -1,10 +1,11 @@
 """The plan editor's forms for the session itself: its fields, its people and its series.
 
-`SessionForm` holds title, date, start, end, time zone, place or call link and the ways of
-working; `PeopleForm` the participants (with whom each must not be grouped) and the series'
-coming sessions. Both check their fields with the file format's own rules and send the
-screen only valid values (`FieldsEdited`); what does not check stays as typed, with the
-message under the field, and the screen says nothing is saved until it is fixed.
+`SessionForm` holds title, date, start, end, time zone, place or call link, whether the
+Chatham House Rule applies, and the ways of working; `PeopleForm` the participants (with
+whom each must not be grouped) and the series' coming sessions. Both check their fields
+with the file format's own rules and send the screen only valid values (`FieldsEdited`);
+what does not check stays as typed, with the message under the field, and the screen says
+nothing is saved until it is fixed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from sessiontui.core.model import Session
 from sessiontui.core.plan_edit import (
@@ -66,7 +67,7 @@ class _Form(VerticalScroll):
         self.session: Session | None = None
         self.errors: dict[str, str] = {}
 
-    def field(self, name: str, label: str, widget: Input | TextArea) -> ComposeResult:
+    def field(self, name: str, label: str, widget: Input | TextArea | Checkbox) -> ComposeResult:
         widget.id = f"{self.id}-{name}"
         yield Label(label, classes="field-label")
         yield widget
@@ -75,6 +76,9 @@ class _Form(VerticalScroll):
     def on_mount(self) -> None:
         for name in self.FIELDS:
             self.query_one(f"#{self.id}-{name}-error").display = False
+
+    def checked(self, name: str) -> bool:
+        return self.query_one(f"#{self.id}-{name}", Checkbox).value
 
     def text_of(self, name: str) -> str:
         widget = self.query_one(f"#{self.id}-{name}")
@@ -87,6 +91,13 @@ class _Form(VerticalScroll):
                 widget.load_text(value)
         elif isinstance(widget, Input):
             widget.value = value
+
+    def put_checked(self, name: str, value: bool) -> None:
+        widget = self.query_one(f"#{self.id}-{name}", Checkbox)
+        if widget.value != value:
+            # Filling the form is not an edit: no Changed message, so nothing is saved.
+            with widget.prevent(Checkbox.Changed):
+                widget.value = value
 
     def show_errors(self, errors: dict[str, str]) -> None:
         if errors == self.errors:
@@ -128,11 +139,25 @@ class _Form(VerticalScroll):
         message.stop()
         self.changed((message.text_area.id or "").removeprefix(f"{self.id}-"))
 
+    @on(Checkbox.Changed)
+    def _box_changed(self, message: Checkbox.Changed) -> None:
+        message.stop()
+        self.changed((message.checkbox.id or "").removeprefix(f"{self.id}-"))
+
 
 class SessionForm(_Form):
-    """Title, date, start, end, time zone, place or call link, and the ways of working."""
+    """Title, date, times, time zone, place, the Chatham House Rule and the ways of working."""
 
-    FIELDS = ("title", "date", "start", "end", "timezone", "venue", "ways_of_working")
+    FIELDS = (
+        "title",
+        "date",
+        "start",
+        "end",
+        "timezone",
+        "venue",
+        "chatham_house",
+        "ways_of_working",
+    )
 
     def compose(self) -> ComposeResult:
         yield from self.field("title", "Title", Input(compact=True))
@@ -145,6 +170,11 @@ class SessionForm(_Form):
             Input(compact=True),
         )
         yield from self.field("venue", "Place or call link", Input(compact=True))
+        yield from self.field(
+            "chatham_house",
+            "Minutes for participants",
+            Checkbox("Chatham House Rule: name nobody and no organisation", compact=True),
+        )
         yield from self.field(
             "ways_of_working",
             "Ways of working, one per line: Name: what it means",
@@ -160,6 +190,7 @@ class SessionForm(_Form):
         self.put("end", f"{session.end:%H:%M}")
         self.put("timezone", session.timezone or "")
         self.put("venue", session.venue)
+        self.put_checked("chatham_house", session.chatham_house)
         self.put("ways_of_working", ways_text(session.ways_of_working))
         self.show_errors({})
 
@@ -171,6 +202,7 @@ class SessionForm(_Form):
             "end": self.text_of("end").strip(),
             "timezone": self.text_of("timezone").strip() or None,
             "venue": self.text_of("venue"),
+            "chatham_house": self.checked("chatham_house"),
         }
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
