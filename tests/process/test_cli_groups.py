@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sessiontui import cli
 from sessiontui import session_file as session_io
+from sessiontui.cli import groups as cli
 from sessiontui.cli import main
 from sessiontui.core import grouping
 from sessiontui.core.model import SCHEMA_VERSION, Event, Group, Participant, Session

@@ -214,7 +214,7 @@ def test_import_reads_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_edit_opens_the_app_in_edit_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     args = _build_parser().parse_args(["edit", "plan.toml"])
     opened: list[tuple[Path, str]] = []
-    from sessiontui import cli
+    from sessiontui.cli import screens as cli
 
     def fake_open(path: Path, *, mode: str, **_: object) -> int:
         opened.append((path, mode))
