@@ -34,24 +34,8 @@ __all__ = ["main", "slugify"]
 EXIT_BROKEN_PIPE = 141
 
 COMMAND_MODULES = (files, templates, groups, screens, serve, export, completion)
-# The order --help lists the subcommands in, as it always has: the file commands, then the
-# app's views in the order of a workshop. A command not named here comes last.
-HELP_ORDER = (
-    "check",
-    "new",
-    "templates",
-    "import",
-    "schema",
-    "groups",
-    "run",
-    "edit",
-    "notes",
-    "serve",
-    "review",
-    "export",
-    "present",
-    "completion",
-)
+"""Each adds its subcommands; --help lists them in this order: the file commands, the
+groups, the app's views, then serving and exporting."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,24 +91,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     for module in COMMAND_MODULES:
         module.add_parsers(commands)
-    _in_help_order(commands)
     return parser
-
-
-def _in_help_order(commands: argparse._SubParsersAction[CommandParser]) -> None:
-    """Put the subcommands in HELP_ORDER, in --help and in a wrong command's list of choices.
-
-    argparse lists them in the order they were added, which here is the order of the modules;
-    both of its lists are sorted, the one-line helps and the name-to-parser map.
-    """
-
-    def place(name: str) -> int:
-        return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
-
-    commands._choices_actions.sort(key=lambda choice: place(choice.dest))
-    by_name = sorted(commands.choices.items(), key=lambda entry: place(entry[0]))
-    commands.choices.clear()
-    commands.choices.update(by_name)
 
 
 def slugify(title: str) -> str:
