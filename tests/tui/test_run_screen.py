@@ -82,6 +82,20 @@ def kinds(path: Path) -> list[str]:
     return [event.kind for event in session_file.load(path).session.log]
 
 
+def absent(path: Path, name: str) -> None:
+    """Mark one participant absent in the file, as the roster screen would."""
+
+    def change(session: Any) -> Any:
+        people = [
+            person.model_copy(update={"absent": True}) if person.name == name else person
+            for person in session.participants
+        ]
+        assert people != session.participants, name
+        return session.model_copy(update={"participants": people})
+
+    session_file.update(path, change)
+
+
 def content(widget: Widget) -> str:
     assert isinstance(widget, Static)
     return str(widget.visual)
@@ -317,9 +331,10 @@ async def test_done_and_skipped_items_show_what_really_happened(
         assert "Next: Coffee trial: what did you notice?" in shown(screen, "#next")
 
 
-async def test_the_pairing_round_shows_turns_and_a_swap_cue(
+async def test_a_round_of_one_group_size_shows_its_turns_and_a_swap_cue(
     path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    absent(path, "Chloe Evans")  # twelve people: six pairs, so one group size
     async with running(path, clock) as (app, pilot, screen):
         rings: list[dt.datetime] = []
         monkeypatch.setattr(app, "bell", lambda: rings.append(clock.now))
@@ -349,6 +364,54 @@ async def test_the_pairing_round_shows_turns_and_a_swap_cue(
         await pilot.press("n")
         await settle(pilot)
         assert not screen.query_one("#turn").display
+
+
+async def test_a_round_of_pairs_and_a_three_shows_each_size_s_turn_on_one_line(
+    path: Path, clock: FakeClock
+) -> None:
+    # Thirteen people: five pairs with 7-minute turns, and a three sharing the 15 minutes.
+    async with running(path, clock) as (_app, pilot, screen):
+        await pilot.press("s", "n", "n")
+        await at(pilot, screen, clock, minutes=2, seconds=48)
+        turn = screen.query_one("#turn")
+        assert content(turn) == "Pairs: turn 1 of 2 · 4:12 left · Threes: turn 1 of 3 · 2:12"
+        assert not turn.has_class("-swap")
+        await at(pilot, screen, clock, minutes=5)  # the three swaps; the pairs carry on
+        assert content(turn) == "Pairs: turn 1 of 2 · 2:00 left · Threes: SWAP, turn 2 of 3"
+        assert turn.has_class("-swap")
+        await at(pilot, screen, clock, minutes=5, seconds=10)
+        assert content(turn) == "Pairs: turn 1 of 2 · 1:50 left · Threes: turn 2 of 3 · 4:50"
+        assert not turn.has_class("-swap")
+        await at(pilot, screen, clock, minutes=7)
+        assert content(turn) == "Pairs: SWAP, turn 2 of 2 · Threes: turn 2 of 3 · 3:00"
+        assert turn.has_class("-swap")
+        await at(pilot, screen, clock, minutes=14, seconds=5)
+        assert content(turn) == (
+            "Pairs: TIME, all 2 turns done; wrap up · Threes: turn 3 of 3 · 0:55"
+        )
+        await at(pilot, screen, clock, minutes=14, seconds=30)
+        assert content(turn) == "Pairs: all 2 turns done · Threes: turn 3 of 3 · 0:30"
+        assert not turn.has_class("-swap")
+
+
+@pytest.mark.parametrize(
+    ("width", "said"),
+    [
+        (80, "Pairs: turn 1 of 2 · 4:12 left · Threes: turn 1 of 3 · 2:12"),
+        (60, "Pairs: turn 1 of 2 · 4:12 left · Threes 1/3 · 2:12"),
+        (44, "Pairs: turn 1 of 2 · 4:12 left"),
+    ],
+)
+async def test_a_narrow_terminal_shortens_the_other_group_sizes_first(
+    path: Path, clock: FakeClock, width: int, said: str
+) -> None:
+    async with running(path, clock, size=(width, 24)) as (app, pilot, screen):
+        await pilot.press("s", "n", "n")
+        await at(pilot, screen, clock, minutes=2, seconds=48)
+        turn = screen.query_one("#turn")
+        assert content(turn) == said
+        assert screen.region.contains_region(turn.region)
+        assert said in terminal_text(app)
 
 
 async def test_the_bell_rings_once_at_zero_and_not_when_muted(
@@ -842,7 +905,7 @@ async def test_at_80x24_the_essentials_fit(path: Path, clock: FakeClock) -> None
         table = screen.query_one("#agenda", DataTable)
         assert table.region.height >= 8
         text = terminal_text(app)
-        assert "Randomised Coffee Trial" in text and "Turn 1 of 2" in text
+        assert "Randomised Coffee Trial" in text and "Pairs: turn 1 of 2" in text
 
 
 async def test_the_high_contrast_theme_styles_every_phase_from_theme_colours(

@@ -25,8 +25,12 @@ from textual.widgets import Digits, ProgressBar, Static
 
 from sessiontui.display import user_line
 from sessiontui.tui.widgets.agenda import kind_label, minutes_of
+from sessiontui.tui.widgets.present import FitLine
+from sessiontui.tui.widgets.present_view import size_name
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sessiontui.core.model import Session
     from sessiontui.core.schedule import Countdown, ItemRun, RunState, Turn
 
@@ -35,6 +39,7 @@ PHASES: Final = ("planned", "running", "warning", "time-up", "overtime", "paused
 SWAP_CUE_FOR: Final = dt.timedelta(seconds=10)
 """How long the swap cue shows after a turn ends, in the item's own (derived) time."""
 
+_ZERO = dt.timedelta()
 _SECOND = dt.timedelta(seconds=1)
 _HOUR = dt.timedelta(hours=1)
 
@@ -46,17 +51,72 @@ def clock_text(delta: dt.timedelta) -> str:
     return f"{minutes}:{seconds:02}"
 
 
-def turn_line(turn: Turn, turn_length: dt.timedelta) -> tuple[str, bool]:
-    """The pairing round's line and whether it is the swap cue (just after a turn ended)."""
-    into = turn_length - turn.remaining
-    if turn.number > 1 and into < SWAP_CUE_FOR:
-        if turn.overtime:
-            return f"TIME: all {turn.of} turns done; wrap up", True
-        return "SWAP: next person's turn", True
+def turn_wordings(turns: Sequence[Turn]) -> tuple[tuple[str, ...], bool]:
+    """The pairing round's line, longest wording first, and whether it is a swap cue.
+
+    One group size keeps the words the room has always had ("Turn 1 of 2 · 6:59 left in this
+    turn"); several each say their own turn, the largest first, as each swaps on its own
+    clock ("Pairs: turn 1 of 2 · 6:59 left · Threes: turn 1 of 3 · 4:59"). The shorter
+    wordings shorten the other sizes first, so a narrow screen keeps the main one whole.
+    """
+    if not turns:
+        return (), False
+    swap = any(_in_swap_cue(turn) for turn in turns)
+    if len(turns) == 1:
+        return _single_size_wordings(turns[0]), swap
+    main, *others = turns
+    main_long, main_short = _size_part(main, main=True)
+    parts = [_size_part(turn, main=False) for turn in others]
+    wordings = (
+        " · ".join([main_long, *(long for long, _ in parts)]),
+        " · ".join([main_long, *(short for _, short in parts)]),
+        main_long,
+        main_short,
+    )
+    return wordings, swap
+
+
+def _in_swap_cue(turn: Turn) -> bool:
+    """Whether this size's turn ended less than `SWAP_CUE_FOR` ago, by the item's derived time."""
+    if turn.length <= _ZERO:
+        return False  # a hand-made turn without its length: no way to tell when it began
+    return turn.number > 1 and turn.length - turn.remaining < SWAP_CUE_FOR
+
+
+def _single_size_wordings(turn: Turn) -> tuple[str, ...]:
+    """One group size's round in the words the room knows, longest first."""
+    cue = _in_swap_cue(turn)
+    if turn.overtime and cue:
+        return (f"TIME: all {turn.of} turns done; wrap up", "TIME: wrap up")
     if turn.overtime:
-        return f"All {turn.of} turns done", False
+        return (f"All {turn.of} turns done",)
+    if cue:
+        return ("SWAP: next person's turn", "SWAP")
     left = clock_text(turn.remaining)
-    return f"Turn {turn.number} of {turn.of} · {left} left in this turn", False
+    return (
+        f"Turn {turn.number} of {turn.of} · {left} left in this turn",
+        f"Turn {turn.number} of {turn.of} · {left} left",
+        f"Turn {turn.number}/{turn.of} · {left}",
+    )
+
+
+def _size_part(turn: Turn, *, main: bool) -> tuple[str, str]:
+    """One group size's part of a several-size line, long and short ("Threes 1/3 · 4:59")."""
+    name = size_name(turn.group_size)
+    cue = _in_swap_cue(turn)
+    if turn.overtime:
+        if cue:
+            return f"{name}: TIME, all {turn.of} turns done; wrap up", f"{name}: TIME"
+        return f"{name}: all {turn.of} turns done", f"{name}: done"
+    if cue:
+        return f"{name}: SWAP, turn {turn.number} of {turn.of}", f"{name}: SWAP"
+    left = clock_text(turn.remaining)
+    # Only the first says "left": the rest read the same way beside it, in less room.
+    tail = " left" if main else ""
+    return (
+        f"{name}: turn {turn.number} of {turn.of} · {left}{tail}",
+        f"{name} {turn.number}/{turn.of} · {left}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +128,8 @@ class CountdownView:
     digits: str
     fraction: float
     label: str
-    turn: str
+    turn: tuple[str, ...]
+    """The pairing round's line, longest wording first; empty outside a round."""
     swap: bool
     slot: str = "00:00"
     """The widest clock this item's budget shows ("0:00:00" from an hour): the digits' slot."""
@@ -85,14 +146,14 @@ def countdown_view(session: Session, state: RunState, count: Countdown) -> Count
         run = next((r for r in state.items if r.state == "pending"), None)
         if run is not None:
             heading.append("Up first: ", style="bold")
-    turn, swap = "", False
+    turn: tuple[str, ...] = ()
+    swap = False
     if run is not None and state.status != "finished":
         heading.append_text(user_line(run.item.title, "bold"))
         heading.append(" · ")
         heading.append_text(kind_label(run.item.kind))
         heading.append(f" · {minutes_of(run.budget)} min")
-        if state.turn is not None and run.item.turn_minutes is not None:
-            turn, swap = turn_line(state.turn, dt.timedelta(minutes=run.item.turn_minutes))
+        turn, swap = turn_wordings(state.turns)
     elif state.status == "finished":
         heading.append("Session finished", style="bold")
     else:
@@ -181,7 +242,7 @@ class CountdownPanel(Vertical):
         self._digits = SteadyDigits("", id="digits")
         self._bar = CountdownBar(id="progress")
         self._phase = Static(id="phase", markup=False)
-        self._turn = Static(id="turn", markup=False)
+        self._turn = FitLine(id="turn")
 
     def compose(self) -> ComposeResult:
         yield self._title
@@ -212,4 +273,4 @@ class CountdownPanel(Vertical):
             turn = self._turn
             turn.display = bool(view.turn)
             turn.set_class(view.swap, "-swap")
-            turn.update(Text(view.turn, end=""), layout=False)
+            turn.show([Text(wording, end="") for wording in view.turn])
