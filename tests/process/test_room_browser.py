@@ -9,6 +9,7 @@ SESSIONTUI_ARTEFACTS when it is set) for a person to look at.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import importlib.util
 import json
@@ -346,6 +347,56 @@ async def test_the_participants_page_on_a_phone_and_a_projector_before_during_an
         await browser.set_viewport(*PHONE)
         await keep_screenshot(browser, tmp_path, "phone-finished")
         assert_same_host(browser, served)
+
+
+async def stream_asked_for(browser: Any, timeout: float = 30) -> None:
+    """Wait until the page has asked for its stream (which the test's browser holds)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(urlsplit(url).path == "/api/events" for url in browser.requested):
+        assert asyncio.get_running_loop().time() < deadline, browser.requested
+        await asyncio.sleep(0.1)
+
+
+async def test_the_pages_show_the_session_before_their_stream_connects(
+    served: Served, tmp_path: Path
+) -> None:
+    served.clock.now = START
+    served.control("start")
+    served.control("next")
+    served.control("next")
+    served.clock.now = START + dt.timedelta(minutes=1)
+    async with browser_at(tmp_path) as browser:
+        # Every request for the stream is held by the browser and never answered: what the
+        # pages show comes from the state they were served with alone.
+        await browser.call("Fetch.enable", {"patterns": [{"urlPattern": "*/api/events*"}]})
+        await browser.open(served.url("/"))
+        await browser.wait_until(
+            "document.readyState === 'complete' && document.body.dataset.status === 'running'"
+        )
+        await stream_asked_for(browser)
+        assert await text_of(browser, "#connection") == "Connecting…"
+        assert await text_of(browser, "#now-title") == "Randomised Coffee Trial"
+        assert await text_of(browser, "#clock-caption") == "Turn 1 of 2 · pairs"
+        # Counted down from the server's time at serving, not this tab's: 6:00 left then.
+        digits = await text_of(browser, "#clock-digits")
+        assert digits in {"06:00", "05:59", "05:58"}, digits
+        await keep_screenshot(browser, tmp_path, "phone-before-the-stream")
+
+        browser.requested.clear()
+        await browser.open(served.url("/remote", "remote"))
+        await browser.wait_until(
+            "document.readyState === 'complete' && document.body.dataset.status === 'running'"
+            " && location.pathname === '/remote'"
+        )
+        await stream_asked_for(browser)
+        assert await text_of(browser, "#connection") == "Connecting…"
+        assert await text_of(browser, "#now-title") == "Randomised Coffee Trial"
+        assert re.fullmatch(
+            r"Turns · pairs: turn 1 of 2, 0[56]:\d\d · threes: turn 1 of 3, 0[34]:\d\d",
+            await text_of(browser, "#turn-line"),
+        )
+        enabled = "[...document.querySelectorAll('button:not(:disabled)')].map(b => b.innerText)"
+        assert "Next" in json.loads(await browser.evaluate(f"JSON.stringify({enabled})"))
 
 
 async def test_the_pages_allow_nothing_from_elsewhere_and_the_remote_wants_its_token(

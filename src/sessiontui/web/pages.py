@@ -2,7 +2,10 @@
 
 Both pages are HTML shells that their script fills from `GET /api/events`, so the server
 renders nothing per state and every phone counts down on its own; the templates carry only
-the session's title (for the tab and for a page without scripts). Everything a page uses is
+the session's title (for the tab and for a page without scripts) and the state at serving,
+as JSON in a `<script type="application/json">` block that is data, never run, so the page
+shows where the session is at once rather than "Connecting…" until the stream's first state
+(a slow phone's first seconds, on a busy Wi-Fi a long wait). Everything a page uses is
 shipped in the package and served from `/static/`, and a Content-Security-Policy keeps the
 pages from fetching anything from another host.
 """
@@ -53,10 +56,27 @@ def _fingerprint(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
+def script_safe_json(state_json: bytes) -> str:
+    """JSON to put inside a `<script>` element as it is: every `<` written `\\u003c`.
+
+    The element's text ends at the first `</script` whatever the quotes around it, and `<!--`
+    changes how it is read, so a title with either would end the data and start markup;
+    `\\u003c` is the same character to `JSON.parse`, and JSON has `<` only inside strings.
+    """
+    return state_json.decode("utf-8").replace("<", "\\u003c")
+
+
 def _page(template: str, request: web.Request) -> web.Response:
-    latest = request.app[HUB].latest
+    hub = request.app[HUB]
+    # Worked out again now, so the state's `now` is the server's time at serving: the page
+    # corrects its clock by it as by a streamed state's.
+    hub.tick()
+    latest = hub.latest
     title = latest.title if latest is not None else _FALLBACK_TITLE
-    html = _ENVIRONMENT.get_template(template).render(title=title, static=request.app[_STATIC_URLS])
+    initial = script_safe_json(hub.latest_json) if latest is not None else None
+    html = _ENVIRONMENT.get_template(template).render(
+        title=title, static=request.app[_STATIC_URLS], initial_state=initial
+    )
     return web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
 
 

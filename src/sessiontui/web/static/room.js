@@ -85,9 +85,24 @@
     return `${size} ${seconds > 0 ? "behind" : "ahead"}`;
   };
 
-  // Follow the room: a state at connect and at every change. The browser retries a dropped
-  // stream by itself; one the server refused (a restart with new tokens, a full room) it
-  // does not, so that is retried here, less and less often.
+  // The state the server embedded in the page when it served it (data, never run), or null.
+  // Its `now` is the server's time at serving, so the clock is corrected by it as by a
+  // streamed state's.
+  Room.initialState = () => {
+    const element = Room.el("initial-state");
+    if (!element) return null;
+    try {
+      const state = JSON.parse(element.textContent);
+      return state && typeof state === "object" && state.status ? state : null;
+    } catch (error) {
+      return null;
+    }
+  };
+
+  // Follow the room: the state the page came with at once, then a state at connect and at
+  // every change. The browser retries a dropped stream by itself; one the server refused (a
+  // restart with new tokens, a full room) it does not, so that is retried here, less and
+  // less often.
   //
   // `problem` events (the session file cannot be read; the server keeps its last good state)
   // are shown only where `showProblems` is set: the facilitator can fix the file, the room
@@ -165,6 +180,14 @@
         retryMs = Math.min(retryMs * 2, 30000);
       });
     };
+
+    // Drawn before the stream connects: a phone on a busy network shows the session at once
+    // rather than "Connecting…" (which stays until the stream is live, as it is not yet).
+    const initial = Room.initialState();
+    if (initial) {
+      Room.received(initial);
+      onState(initial);
+    }
 
     document.addEventListener("visibilitychange", () => {
       // A phone that slept may have lost the stream without telling: reconnect at once.
