@@ -367,10 +367,12 @@ async def test_a_round_of_one_group_size_shows_its_turns_and_a_swap_cue(
 
 
 async def test_a_round_of_pairs_and_a_three_shows_each_size_s_turn_on_one_line(
-    path: Path, clock: FakeClock
+    path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Thirteen people: five pairs with 7-minute turns, and a three sharing the 15 minutes.
-    async with running(path, clock) as (_app, pilot, screen):
+    async with running(path, clock) as (app, pilot, screen):
+        rings: list[dt.datetime] = []
+        monkeypatch.setattr(app, "bell", lambda: rings.append(clock.now))
         await pilot.press("s", "n", "n")
         await at(pilot, screen, clock, minutes=2, seconds=48)
         turn = screen.query_one("#turn")
@@ -379,12 +381,14 @@ async def test_a_round_of_pairs_and_a_three_shows_each_size_s_turn_on_one_line(
         await at(pilot, screen, clock, minutes=5)  # the three swaps; the pairs carry on
         assert content(turn) == "Pairs: turn 1 of 2 · 2:00 left · Threes: SWAP, turn 2 of 3"
         assert turn.has_class("-swap")
+        assert len(rings) == 1  # the three's swap rings too, not only the pairs'
         await at(pilot, screen, clock, minutes=5, seconds=10)
         assert content(turn) == "Pairs: turn 1 of 2 · 1:50 left · Threes: turn 2 of 3 · 4:50"
         assert not turn.has_class("-swap")
         await at(pilot, screen, clock, minutes=7)
         assert content(turn) == "Pairs: SWAP, turn 2 of 2 · Threes: turn 2 of 3 · 3:00"
         assert turn.has_class("-swap")
+        assert len(rings) == 2
         await at(pilot, screen, clock, minutes=14, seconds=5)
         assert content(turn) == (
             "Pairs: TIME, all 2 turns done; wrap up · Threes: turn 3 of 3 · 0:55"

@@ -393,6 +393,12 @@ def _rings(before: RunState, after: RunState) -> bool:
 
     if schedule.crossed_zero(before, after):
         return True
-    if before.turn is None or after.turn is None or before.current != after.current:
+    if before.current != after.current:
         return False
-    return after.turn.number > before.turn.number
+    # Any group size's swap: the threes' turns end at other times than the pairs'.
+    turns_before = {turn.group_size: turn.number for turn in before.turns}
+    return any(
+        turn.number > turns_before[turn.group_size]
+        for turn in after.turns
+        if turn.group_size in turns_before
+    )
