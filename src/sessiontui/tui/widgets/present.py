@@ -9,6 +9,7 @@ sentence. What they show is worded in `present_view` (from the room's state) and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
@@ -50,26 +51,33 @@ def big_lines(text: str, width: int, height: int) -> list[str]:
 
     At scale `s` each font pixel is `s` cells wide and `s` half-rows high (half blocks), so
     the digits keep their shape at every size: "05:00" needs 17x3 cells at scale 1, 34x5
-    at scale 2.
+    at scale 2. Each glyph is drawn once per scale and kept: a tick only joins them.
     """
-    glyphs = [FONT.get(char, FONT[" "]) for char in text]
-    if not glyphs:
+    if not text:
         return []
-    columns = sum(len(glyph[0]) for glyph in glyphs) + len(glyphs) - 1
+    chars = [char if char in FONT else " " for char in text]
+    columns = sum(len(FONT[char][0]) for char in chars) + len(chars) - 1
     scale = min(2 * height // FONT_ROWS, width // columns)
     if scale < 1:
         return []
+    # Half blocks pair pixel rows within one column, so glyphs side by side draw apart.
+    gap = " " * scale
+    return [gap.join(row) for row in zip(*(glyph_rows(char, scale) for char in chars), strict=True)]
+
+
+@functools.lru_cache(maxsize=64)
+def glyph_rows(char: str, scale: int) -> tuple[str, ...]:
+    """One glyph of the font at `scale`, as rows of half blocks."""
     pixels: list[list[bool]] = []
-    for row in range(FONT_ROWS):
-        cells = " ".join(glyph[row] for glyph in glyphs)
-        line = [cell == "#" for cell in cells for _ in range(scale)]
+    for row in FONT[char]:
+        line = [cell == "#" for cell in row for _ in range(scale)]
         pixels.extend([line] * scale)
     if len(pixels) % 2:
         pixels.append([False] * len(pixels[0]))
-    return [
+    return tuple(
         "".join(_HALVES[top, bottom] for top, bottom in zip(upper, lower, strict=True))
         for upper, lower in zip(pixels[::2], pixels[1::2], strict=True)
-    ]
+    )
 
 
 class BigDigits(Widget):
@@ -130,26 +138,37 @@ class BigDigits(Widget):
 
 def changed_box(before: list[str], after: list[str]) -> Region | None:
     """The smallest box holding every cell that differs between two drawings; None if none."""
-    rows = [
-        y
-        for y in range(max(len(before), len(after)))
-        if (before[y] if y < len(before) else "") != (after[y] if y < len(after) else "")
-    ]
-    if not rows:
-        return None
-    left, right = None, 0
-    for y in rows:
+    top = bottom = left = right = None
+    for y in range(max(len(before), len(after))):
         old = before[y] if y < len(before) else ""
         new = after[y] if y < len(after) else ""
+        if old == new:
+            continue
+        top = y if top is None else top
+        bottom = y
         length = max(len(old), len(new))
         old, new = old.ljust(length), new.ljust(length)
-        differ = [x for x in range(length) if old[x] != new[x]]
-        if differ:
-            left = differ[0] if left is None else min(left, differ[0])
-            right = max(right, differ[-1])
-    if left is None:
+        if old == new:  # a row that only lost or gained trailing blanks
+            continue
+        first = common_prefix(old, new)
+        last = length - 1 - common_prefix(old[::-1], new[::-1])
+        left = first if left is None else min(left, first)
+        right = last if right is None else max(right, last)
+    if top is None or bottom is None or left is None or right is None:
         return None
-    return Region(left, rows[0], right - left + 1, rows[-1] - rows[0] + 1)
+    return Region(left, top, right - left + 1, bottom - top + 1)
+
+
+def common_prefix(one: str, other: str) -> int:
+    """How many leading characters two strings share, found by halving (no loop per cell)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[:middle] == other[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class FitLine(Static):

@@ -5,6 +5,10 @@ present screen only paints it. It reads a `RoomState`, the one model of what the
 that the phones and the API use too, so every view of a session says the same: the item,
 what comes next and when, the agenda as it will run, the groups and where they meet, and
 whose turn it is. User text goes through `sessiontui.display`, never through markup.
+
+The screen asks for a view every second, but most parts change far less often than the
+clock: each of those is worded from a key of the few fields it reads and kept in a small
+cache, so an idle second rewords only the clock (the parts are shared: never changed after).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import datetime as dt
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias
 
 from rich.text import Text
 
@@ -164,53 +168,67 @@ def other_turns_text(room: RoomState) -> Text:
     return text
 
 
+_GroupsKey: TypeAlias = tuple[tuple[tuple[str, str, tuple[str, ...]], ...], str]
+
+
 def groups_text(room: RoomState) -> Text:
     """Who is in which group and where each meets, a line a group; else where the item meets."""
+    groups = tuple((group.name, group.where, tuple(group.members)) for group in room.groups)
+    return _groups_text((groups, room.current.where if room.current is not None else ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _groups_text(key: _GroupsKey) -> Text:
+    groups, where = key
     text = Text(end="")
-    for group in room.groups:
+    for name, meets_at, members in groups:
         if text:
             text.append("\n")
-        text.append_text(user_line(group.name, "bold"))
-        if group.where:
+        text.append_text(user_line(name, "bold"))
+        if meets_at:
             text.append(" · ")
-            text.append_text(user_line(group.where, "bold"))
+            text.append_text(user_line(meets_at, "bold"))
         text.append(": ")
-        text.append_text(user_line(", ".join(group.members)))
-    if not room.groups and room.current is not None and room.current.where:
+        text.append_text(user_line(", ".join(members)))
+    if not groups and where:
         text.append("Meet at: ", style="bold")
-        text.append_text(user_line(room.current.where))
+        text.append_text(user_line(where))
     return text
 
 
 def prompts_text(item: RoomItem) -> Text:
     """An item's prompts for the room, with the word limit of a statement the room writes."""
+    return _prompts_text(tuple(item.prompts), item.word_limit)
+
+
+@functools.lru_cache(maxsize=4)
+def _prompts_text(prompts: tuple[str, ...], word_limit: int | None) -> Text:
     text = Text(end="")
-    for index, prompt in enumerate(item.prompts):
+    for index, prompt in enumerate(prompts):
         if index:
             text.append("\n")
         text.append("• ", style="bold")
         text.append_text(user_text(prompt))
-    if item.word_limit is not None:
-        if item.prompts:
+    if word_limit is not None:
+        if prompts:
             text.append("\n")
-        text.append(f"Up to {item.word_limit} words", style="bold reverse")
+        text.append(f"Up to {word_limit} words", style="bold reverse")
     return text
 
 
-_AgendaKey: TypeAlias = tuple[
-    tuple[tuple[str, str, str, bool, dt.datetime, dt.datetime | None], ...], bool, bool
-]
+_AgendaKey: TypeAlias = tuple[tuple[tuple[str, str, str, bool, str], ...], bool, bool]
 
 
 def agenda_lines(room: RoomState) -> AgendaLines:
     """The agenda with its projected times: done dimmed, dropped struck, added ones marked.
 
-    Worded again only when an item's title, state or time changed: the screen asks every
-    second, and the agenda moves far less often.
+    Worded again only when an item's title, state or time as shown (to the minute) changed:
+    the screen asks every second, and the agenda moves far less often, even while an item
+    runs over and pushes every later start on by the second.
     """
     key: _AgendaKey = (
         tuple(
-            (item.id, item.title, item.state, item.inserted, item.starts_at, item.planned_start)
+            (item.id, item.title, item.state, item.inserted, _agenda_time(item))
             for item in room.agenda
         ),
         room.current is None,
@@ -224,19 +242,19 @@ def _agenda_lines(key: _AgendaKey) -> AgendaLines:
     items, waiting, finished = key
     lines: list[Text] = []
     focus = 0
-    for index, (_id, title, state, inserted, starts_at, planned_start) in enumerate(items):
+    for index, (_id, title, state, inserted, at) in enumerate(items):
         line = Text(end="", no_wrap=True, overflow="ellipsis")
         current = state == "current" or (waiting and state == "next")
         if current or (finished and state == "done"):
             focus = index
         line.append("▶ " if state == "current" else "  ", style="bold")
         if state == "dropped":
-            line.append(f"{planned_start or starts_at:%H:%M}  ", style="dim")
+            line.append(f"{at}  ", style="dim")
             line.append_text(user_line(title, "dim strike"))
             line.append(" dropped", style="dim italic")
         else:
             faded = "dim" if state == "done" else ""
-            line.append(f"{starts_at:%H:%M}  ", style=faded or "bold")
+            line.append(f"{at}  ", style=faded or "bold")
             line.append_text(user_line(title, "bold" if current else faded))
         if inserted:
             line.append(" (added)", style="italic")
@@ -244,6 +262,13 @@ def _agenda_lines(key: _AgendaKey) -> AgendaLines:
     if not lines:
         lines.append(Text("No agenda items.", style="dim", end=""))
     return AgendaLines(tuple(lines), focus)
+
+
+def _agenda_time(item: RoomItem) -> str:
+    """The time the agenda gives an item: when it was planned for, if it was dropped."""
+    if item.state == "dropped":
+        return f"{item.planned_start or item.starts_at:%H:%M}"
+    return f"{item.starts_at:%H:%M}"
 
 
 def agenda_window(count: int, focus: int, rows: int) -> range:
@@ -254,27 +279,55 @@ def agenda_window(count: int, focus: int, rows: int) -> range:
     return range(first, min(first + rows, count))
 
 
+class _Heading(NamedTuple):
+    """What the line under the title is worded from, each time as shown (to the minute)."""
+
+    status: str
+    title: str
+    date: dt.date
+    hours: str
+    venue: str
+    next_title: str | None
+    next_at: str
+
+
 def next_wordings(room: RoomState) -> tuple[Text, ...]:
     """The line under the title: what comes next and when (the day and place before the start)."""
+    upcoming = room.next
+    planned = room.status == "planned"
+    return _next_wordings(
+        _Heading(
+            room.status,
+            room.title,
+            room.date,
+            time_range(room.starts_at.time(), room.finishes_at.time()) if planned else "",
+            room.venue,
+            upcoming.title if upcoming is not None else None,
+            f"{upcoming.starts_at:%H:%M}" if upcoming is not None else "",
+        )
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _next_wordings(room: _Heading) -> tuple[Text, ...]:
     if room.status == "planned":
         line = Text(end="")
         line.append(long_date(room.date))
-        line.append(f" · {time_range(room.starts_at.time(), room.finishes_at.time())}")
+        line.append(f" · {room.hours}")
         if room.venue:
             line.append(" · ")
             line.append_text(user_line(room.venue))
         return (line,)
     if room.status == "finished":
         return (user_line(room.title),)
-    upcoming = room.next
-    if upcoming is None:
+    if room.next_title is None:
         return (Text("Last item", style="bold", end=""),)
-    at = f"{upcoming.starts_at:%H:%M}"
+    at = room.next_at
     long = Text("Next: ", style="bold", end="")
-    long.append_text(user_line(upcoming.title))
+    long.append_text(user_line(room.next_title))
     long.append(f" at {at}", style="bold")
     short = Text(f"Next {at}: ", style="bold", end="")
-    short.append_text(user_line(upcoming.title))
+    short.append_text(user_line(room.next_title))
     return long, short
 
 
@@ -288,14 +341,14 @@ def present_view(room: RoomState, *, rotating: int, coming_up: Text) -> PresentV
     turns = room.turns if room.status in ("running", "paused") else []
     prompts_title = "Prompts"
     if room.status == "planned":
-        title = user_line(room.title, "bold")
+        title = _bold_line(room.title)
         digits = f"{room.now:%H:%M}"  # the time of day, while the room waits for the start
         prompts = Text(end="")
     elif room.status == "finished" or room.current is None or clock is None:
         title = Text("Thank you: the session has finished", style="bold", end="")
         digits, prompts, prompts_title = "", coming_up, ""
     else:
-        title = user_line(room.current.title, "bold")
+        title = _bold_line(room.current.title)
         prompts = prompts_text(room.current)
         if turns and turns[0].number <= turns[0].of:
             digits = clock_text(math.ceil(max(turns[0].remaining_seconds, 0)))
@@ -304,7 +357,7 @@ def present_view(room: RoomState, *, rotating: int, coming_up: Text) -> PresentV
     running = room.status == "running"
     pinned = next((i for i, way in enumerate(room.ways) if way.name == room.pinned), None)
     highlighted = rotating if pinned is None else pinned
-    ways = reminders_text(room.ways, highlighted, pinned=pinned is not None)
+    ways = _ways_text(tuple(_Way(way.name, way.text) for way in room.ways), highlighted, pinned)
     message = room.broadcast.text.strip() if room.broadcast is not None else ""
     item_id = room.current.id if room.current is not None else ""
     return PresentView(
@@ -325,8 +378,30 @@ def present_view(room: RoomState, *, rotating: int, coming_up: Text) -> PresentV
         agenda=agenda_lines(room),
         ways=None if room.ways_hidden else ways,
         ways_title="Ways of working (pinned)" if pinned is not None else "Ways of working",
-        broadcast=user_text(message, "bold") if message else None,
+        broadcast=_bold_text(message) if message else None,
     )
+
+
+class _Way(NamedTuple):
+    """A way of working as the cache keys it (the room's are models, not hashable keys)."""
+
+    name: str
+    text: str
+
+
+@functools.lru_cache(maxsize=4)
+def _ways_text(ways: tuple[_Way, ...], highlighted: int, pinned: int | None) -> Text:
+    return reminders_text(ways, highlighted, pinned=pinned is not None)
+
+
+@functools.lru_cache(maxsize=4)
+def _bold_line(line: str) -> Text:
+    return user_line(line, "bold")
+
+
+@functools.lru_cache(maxsize=4)
+def _bold_text(text: str) -> Text:
+    return user_text(text, "bold")
 
 
 def swapped(before: PresentView | None, after: PresentView) -> bool:
