@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,9 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def example_path() -> Path:
     """The bundled example session: the reference workshop."""
     return EXAMPLE
+
+
+@pytest.fixture
+def workshop_copy(tmp_path: Path) -> Path:
+    """The bundled example copied to tmp_path/workshop.toml: tests save there, not in sessions/."""
+    return Path(shutil.copyfile(EXAMPLE, tmp_path / "workshop.toml"))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
@@ -37,3 +40,33 @@ async def settle(pilot: Pilot[None]) -> None:
         if not getattr(pilot.app.screen, "loading", False):
             return
     raise AssertionError(f"{pilot.app.screen} never finished loading")
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event Pilot.press sends for this key name or character, by Textual's own mapping."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        character: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+        )
+    except KeyError:
+        character = key if len(key) == 1 else None
+    return events.Key(key, character)
+
+
+def keys_for(text: str) -> list[str]:
+    """The keys that type this text: its characters, a newline as Enter."""
+    return ["enter" if character == "\n" else character for character in text]
+
+
+async def type_at_once(pilot: Pilot[None], *keys: str) -> None:
+    """Queue every key before the app handles the first, as a fast typist, tmux or a paste does.
+
+    Each is the event Pilot.press sends, handled in order by whatever has the focus then; but
+    Pilot.press waits for the app to go idle after every key (40 ms or more), which makes long
+    texts slow and hides the races of keys arriving together.
+    """
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    await settle(pilot)

@@ -19,13 +19,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from pilot_helpers import START, FakeClock, settle
+from pilot_helpers import START, FakeClock, settle, type_at_once
 from sessiontui import session_file
 from sessiontui.core.model import Event
 from sessiontui.store.settings import UserConfig
@@ -85,11 +84,16 @@ def letters(text: str) -> list[str]:
 
 
 async def tell(pilot: Pilot[None], message: str, *keys: str) -> None:
-    """Open the Tell dialog, type the message, Enter, then these keys (the duration)."""
+    """Open the Tell dialog, type the message, Enter, then these keys (the duration).
+
+    The message is typed at once (Pilot's idle wait after each key made the long ones slow);
+    Enter and the duration keys go one by one, as each may move the focus.
+    """
     await pilot.press("t")
     await pilot.pause()
     assert isinstance(pilot.app.screen, BroadcastScreen)
-    await pilot.press(*letters(message), "enter", *keys)
+    await type_at_once(pilot, *letters(message))
+    await pilot.press("enter", *keys)
     await settle(pilot)
 
 
@@ -163,10 +167,7 @@ async def test_message_enter_enter_typed_at_once_sends_it(path: Path, clock: Fak
         await pilot.press("t")
         await pilot.pause()
         # Every key queued before the first is handled, as tmux send-keys or a fast typist does.
-        for key in [*letters("Wrap up"), "enter", "down", "enter"]:
-            character = " " if key == "space" else key if len(key) == 1 else None
-            app.post_message(events.Key(key, character))
-        await settle(pilot)
+        await type_at_once(pilot, *letters("Wrap up"), "enter", "down", "enter")
         assert isinstance(app.screen, RunScreen)
         assert [(e.text, e.seconds) for e in log(path)] == [("Wrap up", 60)]
 
