@@ -9,6 +9,8 @@ from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
+from sessiontui.tui.screens.run import RunScreen
+
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
 """The reference workshop's planned start (Europe/London in February is UTC)."""
 
@@ -70,3 +72,13 @@ async def type_at_once(pilot: Pilot[None], *keys: str) -> None:
     for key in keys:
         pilot.app.post_message(key_event(key))
     await settle(pilot)
+
+
+async def started_run(pilot: Pilot[None]) -> RunScreen:
+    """The run screen once loaded, started with s at the clock's now: where most run tests begin."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, RunScreen), screen
+    await pilot.press("s")
+    await settle(pilot)
+    return screen

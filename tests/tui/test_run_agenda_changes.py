@@ -8,7 +8,6 @@ and a few are checked against a hand computation too.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from pilot_helpers import START, FakeClock, settle
+from pilot_helpers import START, FakeClock, settle, started_run
 from sessiontui import session_file
 from sessiontui.core import schedule
 from sessiontui.store.settings import UserConfig
@@ -26,13 +25,6 @@ from sessiontui.tui.dialogs.confirm import ConfirmScreen
 from sessiontui.tui.dialogs.replan import ReplanScreen
 from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.widgets.agenda import hhmm
-
-
-@pytest.fixture
-def path(tmp_path: Path, example_path: Path) -> Path:
-    target = tmp_path / "workshop.toml"
-    shutil.copy(example_path, target)
-    return target
 
 
 @pytest.fixture
@@ -93,14 +85,11 @@ async def insert_item(pilot: Pilot[None], title: str, minutes: int) -> None:
 
 
 async def test_insert_drop_move_resize_plus_five_and_replan_move_the_shown_starts(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        await pilot.press("s")
+        screen = await started_run(pilot)
         clock.set(minutes=1)
         shown = await agree(pilot, screen, clock)
         assert shown["coffee-setup"] == "13:10"
@@ -159,7 +148,7 @@ async def test_insert_drop_move_resize_plus_five_and_replan_move_the_shown_start
         await settle(pilot)
         await agree(pilot, screen, clock)
 
-        log = session_file.load(path).session.log
+        log = session_file.load(workshop_copy).session.log
         assert [event.kind for event in log] == [
             "start", "extend", "extend", "insert", "skip", "move", "replan", "replan",
         ]  # fmt: skip
@@ -169,14 +158,11 @@ async def test_insert_drop_move_resize_plus_five_and_replan_move_the_shown_start
 
 
 async def test_the_current_item_cannot_be_dropped_and_done_ones_are_not_offered(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        await pilot.press("s")
+        screen = await started_run(pilot)
         clock.set(minutes=10)
         await pilot.press("n")
         await settle(pilot)
@@ -186,13 +172,14 @@ async def test_the_current_item_cannot_be_dropped_and_done_ones_are_not_offered(
         # Moving the next item up would put it before the current one: refused, nothing logged.
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert [event.kind for event in session_file.load(path).session.log] == ["start", "next"]
+        log = session_file.load(workshop_copy).session.log
+        assert [event.kind for event in log] == ["start", "next"]
 
 
 async def test_before_the_start_an_insert_comes_first_and_moves_every_start(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -204,9 +191,9 @@ async def test_before_the_start_an_insert_comes_first_and_moves_every_start(
 
 
 async def test_the_agenda_keys_are_in_the_help_and_off_after_the_finish(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -225,17 +212,16 @@ async def test_the_agenda_keys_are_in_the_help_and_off_after_the_finish(
         assert not isinstance(app.screen, InsertItemScreen)
 
 
-async def test_the_review_sets_the_plan_against_what_was_run(path: Path, clock: FakeClock) -> None:
+async def test_the_review_sets_the_plan_against_what_was_run(
+    workshop_copy: Path, clock: FakeClock
+) -> None:
     from sessiontui.minutes import markdown
     from sessiontui.tui.screens.review import ReviewScreen
     from sessiontui.tui.widgets.timeline import TimingTable
 
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        await pilot.press("s")
+        screen = await started_run(pilot)
         clock.set(minutes=2)
         await insert_item(pilot, "Energiser", 5)
         screen.selected = "coffee-setup"
@@ -253,7 +239,7 @@ async def test_the_review_sets_the_plan_against_what_was_run(path: Path, clock: 
         await pilot.press("enter")
         await settle(pilot)
 
-    review = make_app(session_path=path, clock=clock, config=UserConfig(), mode="review")
+    review = make_app(session_path=workshop_copy, clock=clock, config=UserConfig(), mode="review")
     async with review.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(review.screen, ReviewScreen)
@@ -271,23 +257,19 @@ async def test_the_review_sets_the_plan_against_what_was_run(path: Path, clock: 
         assert flags["Summing up and next steps"][-1] == "moved"
         titles = list(flags)
         assert titles.index("Energiser") == 1  # where it ran, not in the plan
-    minutes = markdown.render(session_file.load(path).session)
+    minutes = markdown.render(session_file.load(workshop_copy).session)
     assert "unplanned" in minutes and "dropped" in minutes
     assert "Added Energiser (5 min)" in minutes
 
 
 async def test_help_and_palette_list_the_agenda_keys_and_e_opens_the_plan_editor(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
     from sessiontui.tui.dialogs.help import HelpScreen
 
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        await pilot.press("s")
-        await settle(pilot)
+        screen = await started_run(pilot)
         titles = {command.title for command in app.get_system_commands(screen)}
         assert {"Add", "Drop", "Move up", "Move down", "Length", "Edit"} <= titles
         await pilot.press("f1")
@@ -305,13 +287,10 @@ async def test_help_and_palette_list_the_agenda_keys_and_e_opens_the_plan_editor
         assert type(app.screen).__name__ == "PlanEditorScreen"
 
 
-async def test_notes_open_on_an_item_added_live(path: Path, clock: FakeClock) -> None:
-    app = make_app(session_path=path, clock=clock, config=UserConfig())
+async def test_notes_open_on_an_item_added_live(workshop_copy: Path, clock: FakeClock) -> None:
+    app = make_app(session_path=workshop_copy, clock=clock, config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        await pilot.press("s")
+        await started_run(pilot)
         await insert_item(pilot, "Energiser", 5)
         clock.set(minutes=10)
         await pilot.press("n")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import shutil
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,13 +33,6 @@ from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.widgets.room_line import time_left
 
 WAYS = ["Presence", "Attention", "Curiosity", "Chatham", "Engaging", "Respect"]
-
-
-@pytest.fixture
-def path(tmp_path: Path, example_path: Path) -> Path:
-    target = tmp_path / "workshop.toml"
-    shutil.copy(example_path, target)
-    return target
 
 
 @pytest.fixture
@@ -112,13 +104,13 @@ async def tell(pilot: Pilot[None], message: str, *keys: str) -> None:
     ],
 )
 async def test_the_dialog_writes_the_message_and_how_long_it_stays(
-    path: Path, clock: FakeClock, keys: list[str], seconds: int | None
+    workshop_copy: Path, clock: FakeClock, keys: list[str], seconds: int | None
 ) -> None:
-    async with running(path, clock) as (app, pilot, _screen):
+    async with running(workshop_copy, clock) as (app, pilot, _screen):
         clock.set(minutes=3)
         await tell(pilot, "Coffee is in the hall", *keys)
         assert isinstance(app.screen, RunScreen)
-        [event] = log(path)
+        [event] = log(workshop_copy)
         assert (event.kind, event.text, event.seconds, event.at) == (
             "broadcast", "Coffee is in the hall", seconds, clock.now,
         )  # fmt: skip
@@ -126,21 +118,21 @@ async def test_the_dialog_writes_the_message_and_how_long_it_stays(
 
 @pytest.mark.parametrize("typed", ["0", "1441", "-5", ""])
 async def test_a_bad_duration_is_said_on_the_dialog_and_nothing_is_sent(
-    path: Path, clock: FakeClock, typed: str
+    workshop_copy: Path, clock: FakeClock, typed: str
 ) -> None:
-    async with running(path, clock) as (app, pilot, _screen):
+    async with running(workshop_copy, clock) as (app, pilot, _screen):
         await tell(pilot, "Back at three", "tab", *typed, "enter")
         dialog = app.screen
         assert isinstance(dialog, BroadcastScreen)
         problem = content(dialog.query_one("#problem"))
         assert problem.startswith("Minutes: a whole number from 1 to 1440"), problem
-        assert log(path) == []
+        assert log(workshop_copy) == []
         minutes = dialog.query_one("#minutes", Input)
         minutes.value = "3"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RunScreen)
-        assert [(e.text, e.seconds) for e in log(path)] == [("Back at three", 180)]
+        assert [(e.text, e.seconds) for e in log(workshop_copy)] == [("Back at three", 180)]
 
 
 def test_typed_minutes_are_whole_minutes_up_to_a_day() -> None:
@@ -151,31 +143,35 @@ def test_typed_minutes_are_whole_minutes_up_to_a_day() -> None:
 
 
 async def test_an_empty_message_clears_and_escape_sends_nothing(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    async with running(path, clock) as (app, pilot, _screen):
+    async with running(workshop_copy, clock) as (app, pilot, _screen):
         await pilot.press("t", "escape")
         await settle(pilot)
-        assert log(path) == []
+        assert log(workshop_copy) == []
         await tell(pilot, "")
         assert isinstance(app.screen, RunScreen)
-        assert [(e.kind, e.text, e.seconds) for e in log(path)] == [("broadcast", "", None)]
+        assert [(e.kind, e.text, e.seconds) for e in log(workshop_copy)] == [
+            ("broadcast", "", None)
+        ]
 
 
-async def test_message_enter_enter_typed_at_once_sends_it(path: Path, clock: FakeClock) -> None:
-    async with running(path, clock) as (app, pilot, _screen):
+async def test_message_enter_enter_typed_at_once_sends_it(
+    workshop_copy: Path, clock: FakeClock
+) -> None:
+    async with running(workshop_copy, clock) as (app, pilot, _screen):
         await pilot.press("t")
         await pilot.pause()
         # Every key queued before the first is handled, as tmux send-keys or a fast typist does.
         await type_at_once(pilot, *letters("Wrap up"), "enter", "down", "enter")
         assert isinstance(app.screen, RunScreen)
-        assert [(e.text, e.seconds) for e in log(path)] == [("Wrap up", 60)]
+        assert [(e.text, e.seconds) for e in log(workshop_copy)] == [("Wrap up", 60)]
 
 
 async def test_the_dialog_says_what_the_room_sees_now_and_fits_80x24(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    async with running(path, clock, size=(80, 24)) as (app, pilot, _screen):
+    async with running(workshop_copy, clock, size=(80, 24)) as (app, pilot, _screen):
         await tell(pilot, "Coffee", "down", "down", "enter")
         clock.advance(seconds=30)
         await pilot.press("t")
@@ -193,9 +189,9 @@ async def test_the_dialog_says_what_the_room_sees_now_and_fits_80x24(
 
 
 async def test_the_room_line_counts_down_by_the_clock_and_goes_at_expiry(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    async with running(path, clock) as (_app, pilot, screen):
+    async with running(workshop_copy, clock) as (_app, pilot, screen):
         assert room(screen) is None  # the room sees only the countdown: no line
         await pilot.press("s")
         clock.set(minutes=1)
@@ -215,9 +211,9 @@ async def test_the_room_line_counts_down_by_the_clock_and_goes_at_expiry(
 
 
 async def test_a_message_without_expiry_stays_until_cleared_with_the_clear_key(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    async with running(path, clock) as (app, pilot, screen):
+    async with running(workshop_copy, clock) as (app, pilot, screen):
         assert screen.check_action("clear_broadcast", ()) is None  # nothing to clear: greyed
         titles = {command.title for command in app.get_system_commands(screen)}
         assert "Clear message" not in titles
@@ -232,32 +228,40 @@ async def test_a_message_without_expiry_stays_until_cleared_with_the_clear_key(
         await pilot.press("T")
         await settle(pilot)
         assert room(screen) is None
-        assert [(e.kind, e.text, e.at) for e in log(path)][-1] == ("broadcast", "", clock.now)
+        assert [(e.kind, e.text, e.at) for e in log(workshop_copy)][-1] == (
+            "broadcast",
+            "",
+            clock.now,
+        )
         assert screen.check_action("clear_broadcast", ()) is None
 
 
-async def test_the_room_line_names_the_clear_key_as_remapped(path: Path, clock: FakeClock) -> None:
+async def test_the_room_line_names_the_clear_key_as_remapped(
+    workshop_copy: Path, clock: FakeClock
+) -> None:
     config = UserConfig(keys={"run.clear_broadcast": "ctrl+t"})
-    async with running(path, clock, config=config) as (_app, pilot, screen):
+    async with running(workshop_copy, clock, config=config) as (_app, pilot, screen):
         await tell(pilot, "Hi", "enter")
         assert "(^t clears)" in (room(screen) or "")
         await pilot.press("ctrl+t")
         await settle(pilot)
-        assert log(path)[-1].text == ""
+        assert log(workshop_copy)[-1].text == ""
 
 
-async def test_the_message_is_text_never_markup(path: Path, clock: FakeClock) -> None:
-    async with running(path, clock) as (_app, pilot, screen):
+async def test_the_message_is_text_never_markup(workshop_copy: Path, clock: FakeClock) -> None:
+    async with running(workshop_copy, clock) as (_app, pilot, screen):
         await tell(pilot, "[@click=app.quit]x[/] [bold]b", "enter")
         assert (room(screen) or "").endswith("(T clears): [@click=app.quit]x[/] [bold]b")
 
 
-async def test_a_pinned_way_s_name_is_text_never_markup(path: Path, clock: FakeClock) -> None:
-    data = session_file.load(path).session
+async def test_a_pinned_way_s_name_is_text_never_markup(
+    workshop_copy: Path, clock: FakeClock
+) -> None:
+    data = session_file.load(workshop_copy).session
     hostile = "[@click=app.quit]x[/] \x1b[31m"
     ways = [way.model_copy(update={"name": hostile}) for way in data.ways_of_working]
-    session_file.update(path, lambda s: s.model_copy(update={"ways_of_working": ways}))
-    async with running(path, clock) as (_app, pilot, screen):
+    session_file.update(workshop_copy, lambda s: s.model_copy(update={"ways_of_working": ways}))
+    async with running(workshop_copy, clock) as (_app, pilot, screen):
         await pilot.press("p")
         await settle(pilot)
         assert room(screen) == "Room sees: pinned: [@click=app.quit]x[/] ␛[31m"
@@ -266,40 +270,45 @@ async def test_a_pinned_way_s_name_is_text_never_markup(path: Path, clock: FakeC
 # Pin and hide are events
 
 
-async def test_pin_and_hide_are_logged_and_survive_reopening(path: Path, clock: FakeClock) -> None:
+async def test_pin_and_hide_are_logged_and_survive_reopening(
+    workshop_copy: Path, clock: FakeClock
+) -> None:
     config = UserConfig(rotate_seconds=20)
     base = int(START.timestamp()) // 20 % len(WAYS)
-    async with running(path, clock, config=config) as (_app, pilot, screen):
+    async with running(workshop_copy, clock, config=config) as (_app, pilot, screen):
         await pilot.press("p")
         await settle(pilot)
-        assert [(e.kind, e.text) for e in log(path)] == [("pin", WAYS[base])]
+        assert [(e.kind, e.text) for e in log(workshop_copy)] == [("pin", WAYS[base])]
         assert room(screen) == f"Room sees: pinned: {WAYS[base]}"
         await pilot.press("h")
         await settle(pilot)
-        assert [e.kind for e in log(path)][-1] == "hide_ways"
+        assert [e.kind for e in log(workshop_copy)][-1] == "hide_ways"
         assert not screen.query_one("#reminders").display
         assert room(screen) == f"Room sees: ways hidden · pinned: {WAYS[base]}"
 
     clock.set(seconds=20 * 3)  # the rotation has moved on; the pin holds
-    async with running(path, clock, config=config) as (_app, pilot, screen):
+    async with running(workshop_copy, clock, config=config) as (_app, pilot, screen):
         assert not screen.query_one("#reminders").display
         assert screen.query_one("#reminders").border_title == "Ways of working (pinned)"
         assert f"■ {WAYS[base]}" in content(screen.query_one("#reminders"))
         await pilot.press("h", "p")
         await settle(pilot)
-        assert [(e.kind, e.text) for e in log(path)][-2:] == [("show_ways", None), ("pin", "")]
+        assert [(e.kind, e.text) for e in log(workshop_copy)][-2:] == [
+            ("show_ways", None),
+            ("pin", ""),
+        ]
         assert screen.query_one("#reminders").display
         assert room(screen) is None
 
-    async with running(path, clock, config=config) as (_app, _pilot, screen):
+    async with running(workshop_copy, clock, config=config) as (_app, _pilot, screen):
         assert screen.query_one("#reminders").display
         assert f"▶ {WAYS[(base + 3) % len(WAYS)]}" in content(screen.query_one("#reminders"))
 
 
 async def test_pin_and_hide_work_before_the_start_and_after_the_finish(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    async with running(path, clock) as (_app, pilot, screen):
+    async with running(workshop_copy, clock) as (_app, pilot, screen):
         for action in ("pin_reminder", "hide_reminders", "broadcast"):
             assert screen.check_action(action, ()) is True, action
         await pilot.press("s", "f", "enter")
@@ -307,16 +316,16 @@ async def test_pin_and_hide_work_before_the_start_and_after_the_finish(
         assert screen.has_class("-finished")
         await pilot.press("p", "h")
         await settle(pilot)
-        assert [e.kind for e in log(path)] == ["start", "finish", "pin", "hide_ways"]
+        assert [e.kind for e in log(workshop_copy)] == ["start", "finish", "pin", "hide_ways"]
 
 
 # Sizes and keys
 
 
 async def test_everything_the_room_sees_fits_one_line_at_80x24(
-    path: Path, clock: FakeClock
+    workshop_copy: Path, clock: FakeClock
 ) -> None:
-    async with running(path, clock, size=(80, 24)) as (app, pilot, screen):
+    async with running(workshop_copy, clock, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("s", "n", "n", "p", "h")
         await tell(pilot, "A long message " * 12, "down", "enter")
         visible = app.screen.region
