@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -44,9 +43,8 @@ class Room:
 
 
 @pytest.fixture
-def room(tmp_path: Path, example_path: Path) -> Iterator[Room]:
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+def room(tmp_path: Path, workshop_copy: Path) -> Iterator[Room]:
+    path = workshop_copy
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

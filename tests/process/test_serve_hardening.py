@@ -12,7 +12,6 @@ import json
 import logging
 import re
 import shlex
-import shutil
 import signal
 import socket
 import subprocess
@@ -209,9 +208,8 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path: Path, example_path: Path) -> Iterator[Served]:
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+def served(workshop_copy: Path) -> Iterator[Served]:
+    path = workshop_copy
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

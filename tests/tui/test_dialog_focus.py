@@ -8,32 +8,17 @@ handled, as tmux's send-keys does, and the text must end up in the second field.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from textual import events
-from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from pilot_helpers import START, FakeClock, settle
+from pilot_helpers import START, FakeClock, settle, type_at_once
 from sessiontui import session_file
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import make_app
 from sessiontui.tui.dialogs.agenda_change import InsertItemScreen
 from sessiontui.tui.dialogs.template_picker import TemplatePicker
-
-
-async def type_at_once(pilot: Pilot[None], *keys: str) -> None:
-    """Queue every key before the app handles the first, as a fast typist or tmux does.
-
-    Pilot.press waits for the app to go idle after each key, which hides the race.
-    """
-    app = pilot.app
-    for key in keys:
-        character = " " if key == "space" else key if len(key) == 1 else None
-        app.post_message(events.Key(key, character))
-    await settle(pilot)
 
 
 def letters(text: str) -> list[str]:
@@ -87,9 +72,9 @@ async def test_enter_in_the_date_moves_to_the_title_and_shift_tab_back_at_once(
 
 
 async def test_the_add_item_dialog_takes_title_tab_kind_typed_at_once(
-    tmp_path: Path, example_path: Path
+    workshop_copy: Path,
 ) -> None:
-    path = Path(shutil.copy(example_path, tmp_path / "workshop.toml"))
+    path = workshop_copy
     app = make_app(session_path=path, clock=FakeClock(START), config=UserConfig())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

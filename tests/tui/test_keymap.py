@@ -7,7 +7,6 @@ without a word. The autouse fixture in conftest.py keeps the settings file in tm
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -101,11 +100,11 @@ async def test_a_good_keymap_gets_no_notice(tmp_path: Path, keys: dict[str, str]
         assert not list(app._notifications)
 
 
-async def test_the_help_screen_lists_each_bindings_id(tmp_path: Path, example_path: Path) -> None:
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+async def test_the_help_screen_lists_each_bindings_id(workshop_copy: Path) -> None:
     app = make_app(
-        session_path=path, clock=FakeClock(START), config=UserConfig(keys={"run.next": "x"})
+        session_path=workshop_copy,
+        clock=FakeClock(START),
+        config=UserConfig(keys={"run.next": "x"}),
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -9,7 +9,6 @@ tests/process/test_paste.py.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -31,13 +30,6 @@ from sessiontui.tui.terminal_input import (
     PasteSafeParser,
     clean_pasted_text,
 )
-
-
-@pytest.fixture
-def workshop(tmp_path: Path, example_path: Path) -> Path:
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
-    return path
 
 
 @pytest.mark.parametrize(
@@ -94,11 +86,11 @@ def test_the_filter_never_holds_back_keys_outside_a_paste() -> None:
     assert not paste_filter.in_paste
 
 
-async def test_a_paste_into_the_notes_is_cleaned_and_saved(workshop: Path) -> None:
+async def test_a_paste_into_the_notes_is_cleaned_and_saved(workshop_copy: Path) -> None:
     clock = FakeClock(START)
     app = make_app(
-        session_path=workshop,
-        folder=workshop.parent,
+        session_path=workshop_copy,
+        folder=workshop_copy.parent,
         clock=clock,
         config=UserConfig(),
         mode="notes",
@@ -125,7 +117,9 @@ async def test_a_paste_into_the_notes_is_cleaned_and_saved(workshop: Path) -> No
         assert isinstance(screen, NotesScreen)
         screen.autosave_if_due()
         await settle(pilot)
-    saved = notes.note_for(session_file.load(workshop).session, "coffee-trial", notes.WHOLE_ROOM)
+    saved = notes.note_for(
+        session_file.load(workshop_copy).session, "coffee-trial", notes.WHOLE_ROOM
+    )
     assert saved is not None and saved.text == "helloworld\nred\tend+clip"
 
 

@@ -7,7 +7,6 @@ The clock is a fake the tests move by hand; autosave is driven by calling
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,10 +29,9 @@ from sessiontui.tui.widgets.notes import NotesPane, WordCount
 
 
 @pytest.fixture
-def workshop(tmp_path: Path, example_path: Path) -> Path:
+def workshop(workshop_copy: Path) -> Path:
     """A copy of the reference workshop with two coffee-trial pairs drawn."""
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+    path = workshop_copy
     session = session_file.load(path).session
     groups = [
         Group(item="coffee-trial", name="Group 1", members=["Amira Patel", "Ben Clarke"]),

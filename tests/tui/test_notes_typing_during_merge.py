@@ -8,7 +8,6 @@ the key and the merge come in the same synchronous step, so the race is certain,
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -42,9 +41,8 @@ def other_note_taker_appends(path: Path, line: str) -> None:
     other.write_pending()
 
 
-async def test_a_key_typed_as_a_merge_arrives_is_kept(tmp_path: Path, example_path: Path) -> None:
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+async def test_a_key_typed_as_a_merge_arrives_is_kept(workshop_copy: Path) -> None:
+    path = workshop_copy
     app = make_app(
         session_path=path,
         folder=path.parent,

@@ -8,7 +8,6 @@ screen asks its three questions, and two screens editing one answer keep both te
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,10 +35,9 @@ DEBRIEF = "coffee-debrief"
 
 
 @pytest.fixture
-def debrief(tmp_path: Path, example_path: Path) -> Path:
+def debrief(workshop_copy: Path) -> Path:
     """The reference workshop with its coffee-trial debrief taking W³ notes."""
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+    path = workshop_copy
     session = session_file.load(path).session
     agenda = [
         item.model_copy(update={"notes_template": W3}) if item.id == DEBRIEF else item

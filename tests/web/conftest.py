@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,11 +17,9 @@ from sessiontui.web.room_app import make_room_app
 
 
 @pytest.fixture
-def room_file(tmp_path: Path, example_path: Path) -> Path:
+def room_file(workshop_copy: Path) -> Path:
     """A copy of the reference workshop, not yet started."""
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
-    return path
+    return workshop_copy
 
 
 @pytest.fixture
