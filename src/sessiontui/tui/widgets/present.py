@@ -95,6 +95,8 @@ class BigDigits(Widget):
         width: 1fr;
         height: 1fr;
         min-height: 1;
+        padding: 0;
+        border: none;
         text-style: bold;
     }
     """
@@ -116,7 +118,9 @@ class BigDigits(Widget):
 
     def lines(self) -> list[str]:
         """The clock as the widget's rows, centred, each as wide as the widget."""
-        size = self.size
+        # Its outer size is its content's (no padding, no border), and costs no look-up of
+        # its region on the screen, which `size` does for each row drawn.
+        size = self.outer_size
         if self._drawn is not None and self._drawn[:2] == (size, self.value):
             return self._drawn[2]
         width, height = size
@@ -132,7 +136,7 @@ class BigDigits(Widget):
         lines = self.lines()
         style = self.visual_style.rich_style
         if not 0 <= y < len(lines):
-            return Strip.blank(self.size.width, style)
+            return Strip.blank(self.outer_size.width, style)
         return Strip([Segment(lines[y], style)], cell_len(lines[y]))
 
 
