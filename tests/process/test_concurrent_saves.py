@@ -8,7 +8,6 @@ event and every line is there exactly once, in order, with no conflict markers.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -39,9 +38,8 @@ def start(path: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_three_instances_saving_at_once_lose_nothing(tmp_path: Path, example_path: Path) -> None:
-    path = tmp_path / example_path.name
-    shutil.copyfile(example_path, path)
+def test_three_instances_saving_at_once_lose_nothing(workshop_copy: Path) -> None:
+    path = workshop_copy
     before = session_file.load(path).session
     instances = [
         start(path, "facilitator", str(SAVES)),

@@ -14,7 +14,6 @@ The run lasts `SESSIONTUI_SOAK_SECONDS` (default 8 s, so the suite stays quick);
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -60,10 +59,9 @@ def note_taker(path: Path, group: str) -> subprocess.Popen[str]:
 
 
 async def test_editor_and_note_taker_on_one_file_lose_nothing(
-    tmp_path: Path, example_path: Path
+    tmp_path: Path, workshop_copy: Path
 ) -> None:
-    path = tmp_path / example_path.name
-    shutil.copyfile(example_path, path)
+    path = workshop_copy
     app = make_app(
         session_path=path, folder=tmp_path, clock=FakeClock(START), config=UserConfig(), mode="edit"
     )

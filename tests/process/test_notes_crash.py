@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -62,11 +61,9 @@ terminal = load_helper()
 
 
 @pytest.fixture
-def session_file(tmp_path: Path, example_path: Path) -> Path:
+def session_file(workshop_copy: Path) -> Path:
     """A copy of the example session, whose notes are empty: the tests' notes are all there is."""
-    path = tmp_path / example_path.name
-    shutil.copyfile(example_path, path)
-    return path
+    return workshop_copy
 
 
 @pytest.fixture
@@ -182,7 +179,7 @@ def test_ctrl_q_on_notes_opened_from_the_run_screen_saves_both(
     term = start("run", str(session_file))
     term.wait_for("Welcome and introduction")  # the agenda: the file is loaded
     term.send("snn")  # start, then next twice: the coffee trial (a pairing) is on
-    term.wait_for("Turn 1 of 2")
+    term.wait_for("Pairs: turn 1 of 2")  # 13 present: pairs and a three, each with its turns
     term.send("o")
     term.wait_for("Notes on the whole room")  # no groups drawn: the notes are the room's
     term.wait_for(NOTES_AREA)

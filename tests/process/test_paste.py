@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -50,10 +49,9 @@ terminal = load_helper()
     ids=["bel-and-ctrl-q", "esc-then-ctrl-q"],
 )
 def test_a_paste_with_control_characters_is_only_text(
-    tmp_path: Path, example_path: Path, pasted: bytes, kept: str
+    tmp_path: Path, workshop_copy: Path, pasted: bytes, kept: str
 ) -> None:
-    path = tmp_path / example_path.name
-    shutil.copyfile(example_path, path)
+    path = workshop_copy
     args = ["notes", str(path), "--item", ITEM, "--group", GROUP]
     with terminal.Terminal.start(args, home=tmp_path / "home", columns=100, rows=30) as term:
         term.wait_for(NOTES_AREA)

@@ -418,13 +418,12 @@ def _read_url(process: subprocess.Popen[str]) -> str:
 
 @pytest.mark.subprocess
 async def test_a_real_browser_shows_and_saves_the_notes_view_and_strangers_are_refused(
-    tmp_path: Path, example_path: Path
+    tmp_path: Path, workshop_copy: Path
 ) -> None:
     helper = _load_helper()
     if helper.chromium() is None:
         pytest.skip("no chromium: .ci/run installs Debian's chromium")
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+    path = workshop_copy
     port = _free_port()
     command = [sys.executable, "-m", "sessiontui", "serve", str(path)]
     server = subprocess.Popen(
@@ -571,7 +570,7 @@ async def _press(browser: Any, selector: str) -> None:
 
 @pytest.mark.subprocess
 async def test_the_facilitator_runs_an_item_from_a_phone_sized_remote_while_present_follows(
-    tmp_path: Path, example_path: Path
+    tmp_path: Path, workshop_copy: Path
 ) -> None:
     from sessiontui import session_file
 
@@ -580,8 +579,7 @@ async def test_the_facilitator_runs_an_item_from_a_phone_sized_remote_while_pres
         pytest.skip("no chromium: .ci/run installs Debian's chromium")
     if shutil.which("tmux") is None:
         pytest.skip("no tmux to show `sessiontui present` in")
-    path = tmp_path / "workshop.toml"
-    shutil.copy(example_path, path)
+    path = workshop_copy
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "sessiontui", "serve", str(path), "--port", str(port)],

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
-import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -55,7 +54,7 @@ terminal = load_helper()
 
 @pytest.mark.parametrize("begun", ["", "Seen: "], ids=["empty notes", "one line begun"])
 def test_two_note_takers_on_one_group_keep_every_word(
-    tmp_path: Path, example_path: Path, begun: str
+    tmp_path: Path, workshop_copy: Path, begun: str
 ) -> None:
     """Every key and every word typed on either screen is in the file, whole.
 
@@ -63,8 +62,7 @@ def test_two_note_takers_on_one_group_keep_every_word(
     sides: text both added at one place must go in one order on both screens, and each
     cursor stay after its typist's own letters, or words get split ("a0007b0001").
     """
-    path = tmp_path / example_path.name
-    shutil.copyfile(example_path, path)
+    path = workshop_copy
     if begun:
         session_file.update(
             path, lambda session: notes.with_texts(session, ITEM, GROUP, {"text": begun}, NOW)
