@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -256,10 +255,8 @@ def test_export_of_a_broken_file_exits_2_with_the_lines_check_prints(
 
 
 def test_the_command_prints_exactly_the_golden_plan_minutes(
-    tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]
+    workshop_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The golden tests call the renderers directly; this ties the golden file to what people run.
-    path = tmp_path / "plan.toml"
-    shutil.copy(example_path, path)
-    assert main(["export", str(path)]) == 0
+    assert main(["export", str(workshop_copy)]) == 0
     assert capsys.readouterr().out == (GOLDEN / "minutes-plan.md").read_text(encoding="utf-8")

@@ -95,9 +95,8 @@ def test_a_live_writer_keeps_its_version_and_says_why(tmp_path: Path, example_pa
     assert path.read_bytes() == before
 
 
-def test_a_writable_file_still_saves(tmp_path: Path, example_path: Path) -> None:
-    path = tmp_path / "open.toml"
-    shutil.copy(example_path, path)
+def test_a_writable_file_still_saves(workshop_copy: Path) -> None:
+    path = workshop_copy
     session_file.update(path, lambda session: session.model_copy(update={"title": "Changed"}))
     assert session_file.open_session(path).session.title == "Changed"
 

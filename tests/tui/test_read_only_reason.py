@@ -46,10 +46,8 @@ async def test_a_newer_file_says_why_it_is_read_only(
     assert path.read_bytes() == before
 
 
-async def test_a_current_file_shows_no_save_line(tmp_path: Path, example_path: Path) -> None:
-    path = tmp_path / "current.toml"
-    shutil.copy(example_path, path)
-    app = make_app(session_path=path, clock=clock)
+async def test_a_current_file_shows_no_save_line(workshop_copy: Path) -> None:
+    app = make_app(session_path=workshop_copy, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#saving", Static).display
