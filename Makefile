@@ -22,12 +22,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# In parallel, one worker per core; `test-fast` runs the pure core and the store alone.
+# In parallel, one worker per core; `test-fast` runs the pure core and the store alone, without
+# the tests marked slow.
 test: lint
 	$(BIN)/python -m pytest -n auto
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "core or store"
+	$(BIN)/python -m pytest -n auto -m "(core or store) and not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -13,7 +13,7 @@ EXAMPLE = REPO / "sessions" / "2023-02-16-building-common-purpose.toml"
 
 
 LAYERS = ("core", "store", "minutes", "tui", "snapshots", "process", "web")
-"""Test folders, each a marker of the same name: `pytest -m "core or store"` is the fast run."""
+"""Test folders, each a marker of the same name; `make test-fast` runs core and store, not slow."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

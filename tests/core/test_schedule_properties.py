@@ -13,6 +13,7 @@ import itertools
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -199,6 +200,7 @@ def prefixes(session: Session) -> list[Session]:
     ]
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(session=runs(), later=st.timedeltas(min_value=ZERO, max_value=dt.timedelta(hours=2)))
 def test_every_state_along_a_random_run_is_consistent(
@@ -210,6 +212,7 @@ def test_every_state_along_a_random_run_is_consistent(
         check(part, run_state(part, moment + later, LONDON))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     session=runs(),

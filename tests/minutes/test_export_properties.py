@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -203,6 +204,7 @@ def md_cell_text(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(typed)
 def test_typed_text_never_changes_the_markdown_structure_and_reads_back_as_text(
@@ -375,6 +377,7 @@ def parse(page: str) -> Tree:
     return tree
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(typed)
 def test_typed_text_never_adds_a_tag_or_attribute_to_the_html_and_reads_back_exactly(

@@ -18,7 +18,7 @@ import pytest
 from sessiontui import session_file
 from sessiontui.core.merge import START_MARKER
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 HELPER = Path(__file__).resolve().parent.parent / "helpers" / "concurrent_saver.py"
 SAVES = 150

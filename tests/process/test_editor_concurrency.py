@@ -31,7 +31,7 @@ from sessiontui.store.settings import UserConfig
 from sessiontui.tui.app import make_app
 from sessiontui.tui.screens.plan import PlanEditorScreen
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 HELPER = Path(__file__).resolve().parent.parent / "helpers" / "concurrent_saver.py"
 SECONDS = float(os.environ.get("SESSIONTUI_SOAK_SECONDS", "8"))

@@ -159,6 +159,7 @@ def test_sessions_the_app_writes_pass_both_tools(tmp_path: Path) -> None:
     assert_both_accept(fixtures)
 
 
+@pytest.mark.slow
 def test_any_session_the_app_can_write_passes_both_tools(tmp_path: Path) -> None:
     # Generated sessions are collected first and checked in one run of each tool.
     files: list[Path] = []

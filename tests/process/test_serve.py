@@ -417,6 +417,7 @@ def _read_url(process: subprocess.Popen[str]) -> str:
 
 
 @pytest.mark.subprocess
+@pytest.mark.slow
 async def test_a_real_browser_shows_and_saves_the_notes_view_and_strangers_are_refused(
     tmp_path: Path, workshop_copy: Path
 ) -> None:
@@ -569,6 +570,7 @@ async def _press(browser: Any, selector: str) -> None:
 
 
 @pytest.mark.subprocess
+@pytest.mark.slow
 async def test_the_facilitator_runs_an_item_from_a_phone_sized_remote_while_present_follows(
     tmp_path: Path, workshop_copy: Path
 ) -> None:

@@ -77,6 +77,7 @@ def temporaries(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if path.name.endswith(".tmp"))
 
 
+@pytest.mark.slow
 def test_killed_saver_leaves_a_whole_version(tmp_path: Path) -> None:
     path = tmp_path / "crash.toml"
     session_file.save(path, helper.make_session("k", 0))

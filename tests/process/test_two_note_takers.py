@@ -26,6 +26,7 @@ from sessiontui.core import notes
 
 pytestmark = [
     pytest.mark.subprocess,
+    pytest.mark.slow,
     pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and a pseudo-terminal"),
 ]
 

@@ -18,7 +18,7 @@ import pytest
 
 from sessiontui.store import templates
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
 

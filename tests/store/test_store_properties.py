@@ -8,6 +8,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -213,6 +214,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sessions())
 def test_parse_of_dumps_is_the_same_session(session: Session) -> None:

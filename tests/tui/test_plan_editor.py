@@ -99,6 +99,7 @@ async def choose(pilot: Pilot[None], selector: str, value: object) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_a_whole_session_from_blank(tmp_path: Path) -> None:
     path = blank(tmp_path / "team-day.toml")
     async with editor(path) as (pilot, screen):
