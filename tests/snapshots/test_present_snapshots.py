@@ -92,3 +92,35 @@ def test_present_screen_flashes_at_a_swap(
         mode="present",
     )
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_present_screen_before_the_start_gives_the_agenda_the_wide_column(
+    snap_compare: Callable[..., bool], tmp_path: Path, example_path: Path
+) -> None:
+    path = tmp_path / "workshop.toml"
+    session = session_file.load(example_path).session
+    session_file.save(path, session.model_copy(update={"log": []}))
+    app = make_app(
+        session_path=path,
+        clock=at(START - dt.timedelta(minutes=20)),
+        config=UserConfig(),
+        mode="present",
+    )
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+def test_present_screen_after_the_finish_thanks_the_room_over_what_comes_next(
+    snap_compare: Callable[..., bool], tmp_path: Path, example_path: Path
+) -> None:
+    path = tmp_path / "workshop.toml"
+    session = session_file.load(example_path).session
+    hours = dt.timedelta(hours=1)
+    log = [Event(at=START, kind="start"), Event(at=START + 3 * hours, kind="finish")]
+    session_file.save(path, session.model_copy(update={"log": log}))
+    app = make_app(
+        session_path=path,
+        clock=at(START + 3 * hours + dt.timedelta(minutes=5)),
+        config=UserConfig(),
+        mode="present",
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

@@ -9,6 +9,7 @@ from textual.geometry import Region
 from sessiontui.tui.widgets.present import big_lines, changed_box
 from sessiontui.tui.widgets.present_layout import (
     DROP_ORDER,
+    column_widths,
     columns_of,
     countdown_rows,
     fits,
@@ -104,6 +105,31 @@ def test_wanted_rows_skip_empty_parts_and_cap_long_lists() -> None:
     assert set(wanted) == {"agenda"}
     assert wanted["agenda"] == 40 // 3 + 2  # a window of the agenda, in its box
     assert wanted_rows(80, 12, {"agenda": agenda})["agenda"] == 4  # no box on a short screen
+
+
+def test_before_the_start_a_wide_screen_gives_the_agenda_the_wide_column() -> None:
+    assert column_widths(120) == (82, 38)
+    assert column_widths(120, agenda_wide=True) == (38, 82)
+    assert column_widths(80, agenda_wide=True) == (80, 0)  # narrow: one column either way
+    title = Text("Workshop 2: Building common understanding and common purpose")
+    texts: dict[str, Text | None] = {"title": title, "agenda": Text("13:00  Welcome")}
+    running = wanted_rows(120, 40, texts, fixed=("title",))
+    waiting = wanted_rows(120, 40, texts, fixed=("title",), status="planned")
+    assert running["title"] == 1
+    assert waiting["title"] == 2  # wrapped in the narrow column, not cut
+    assert wanted_rows(80, 24, texts, fixed=("title",), status="planned")["title"] == 1
+
+
+def test_after_the_finish_what_comes_next_may_take_half_the_screen() -> None:
+    coming_up = Text("\n".join(f"• Session {number}" for number in range(12)))
+    assert wanted_rows(80, 24, {"prompts": coming_up})["prompts"] == 24 // 4 + 2
+    assert wanted_rows(80, 24, {"prompts": coming_up}, status="finished")["prompts"] == 14
+
+
+def test_the_block_letters_thank_the_room() -> None:
+    lines = big_lines("THANK YOU", 80, 10)
+    assert len(lines) == 5 and all("█" in line for line in lines)
+    assert big_lines("THANK YOU", 32, 3) == []  # 33 columns at the smallest
 
 
 def test_the_block_digits_grow_to_fit_and_give_up_when_too_small() -> None:

@@ -130,12 +130,17 @@ async def test_before_the_start_it_shows_the_title_date_venue_and_agenda(
         subtitle = shown(screen, "next")
         assert "Thu 16 Feb 2023" in subtitle and "13:00–16:00" in subtitle
         assert "Online (Zoom, with breakout rooms)" in subtitle
-        assert shown(screen, "phase") == "STARTS AT 13:00"
-        assert digits(screen) == "12:30"  # the time of day while the room waits
+        assert shown(screen, "phase") == "STARTS AT 13:00 · NOW 12:30"
+        assert digits(screen) == "13:00"  # the time the room waits for, big
         agenda = shown(screen, "agenda")
         assert screen.query_one("#present-agenda").border_title == "Agenda"
         assert "13:00  Welcome and introduction to the session" in agenda
         assert "14:30  Tea break" in agenda
+        # The agenda is what the room reads before the start: the wide column, nothing cut.
+        agenda_region = screen.query_one("#present-agenda").region
+        assert agenda_region.width > screen.query_one(BigDigits).region.width
+        assert "14:50  Breakout groups: what's OUR common purpose? Up to 40 words" in agenda
+        assert "…" not in agenda
         assert not visible(screen, "broadcast") and not visible(screen, "notice")
 
 
@@ -194,7 +199,11 @@ async def test_it_follows_start_next_pause_extend_broadcast_and_finish(
         assert coming.startswith("Coming up")
         assert "Tue 21 Mar 2023 Dancefloor and Balcony" in coming
         assert "Storytelling and Public Narrative" in coming
-        assert not visible(screen, "digits")
+        # The clock's rows are not left empty: they thank the room, in the block letters.
+        assert digits(screen) == "THANK YOU"
+        big = screen.query_one(BigDigits)
+        assert visible(screen, "digits") and sum("█" in line for line in big.lines()) >= 3
+        assert screen.query_one("#present-prompts").region.y > big.region.y
 
 
 async def test_a_pairing_round_counts_the_turn_in_the_digits_with_the_item_beside_them(

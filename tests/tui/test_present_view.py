@@ -216,10 +216,10 @@ def test_without_turns_the_digits_are_the_items_clock_and_its_phase_in_words() -
 def test_before_the_start_and_after_the_finish() -> None:
     planned = room(now_minutes=-30, status="planned", current=None, clock=None, turns=[])
     view = present_view(planned, rotating=0, coming_up=Text())
-    assert view.digits == "12:30"
-    assert words(view.label) == ["STARTS AT 13:00"]
+    assert view.digits == "13:00"  # the start, big; the time of day only beside it
+    assert words(view.label) == ["STARTS AT 13:00 · NOW 12:30", "STARTS AT 13:00"]
     assert words(view.next) == ["Thu 16 Feb 2023 · 13:00–14:00 · Online"]
     finished = room(status="finished", current=None, clock=None, turns=[])
     done = present_view(finished, rotating=0, coming_up=Text("Coming up"))
-    assert done.digits == "" and done.prompts.plain == "Coming up"
+    assert done.digits == "THANK YOU" and done.prompts.plain == "Coming up"
     assert done.title.plain.startswith("Thank you")

@@ -356,7 +356,8 @@ class PresentScreen(Screen[None]):
         if self.query_one("#present-notice").display:
             height -= 1
         # Compared before anything is measured: most ticks change only the digits.
-        arrangement: tuple[object, ...] = (width, height, view.broadcast, view.title, view.next)
+        arrangement: tuple[object, ...] = (width, height, view.status, view.broadcast, view.title)
+        arrangement += (view.next,)
         arrangement += (view.other_turns, view.groups, view.prompts, view.agenda, view.ways)
         if arrangement == self._arranged:
             return
@@ -371,7 +372,7 @@ class PresentScreen(Screen[None]):
             "agenda": Text("\n").join(view.agenda.lines),
             "reminders": view.ways,
         }
-        wanted = wanted_rows(width, height, texts, fixed=("title", "next"))
+        wanted = wanted_rows(width, height, texts, fixed=("title", "next"), status=view.status)
         kept = parts_that_fit(width, height, wanted)
         self.shown_parts = kept
         rows = {name: wanted[name] for name in kept}

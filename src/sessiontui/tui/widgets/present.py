@@ -33,11 +33,21 @@ FONT: Final[dict[str, tuple[str, ...]]] = {
     "8": ("###", "# #", "###", "# #", "###"),
     "9": ("###", "# #", "###", "  #", "###"),
     ":": (" ", "#", " ", "#", " "),
+    "A": ("###", "# #", "###", "# #", "# #"),
+    "H": ("# #", "# #", "###", "# #", "# #"),
+    "K": ("# #", "# #", "## ", "# #", "# #"),
+    "N": ("## ", "# #", "# #", "# #", "# #"),
+    "O": ("###", "# #", "# #", "# #", "###"),
+    "T": ("###", " # ", " # ", " # ", " # "),
+    "U": ("# #", "# #", "# #", "# #", "###"),
+    "Y": ("# #", "# #", " # ", " # ", " # "),
     "+": ("   ", " # ", "###", " # ", "   "),
     "-": ("   ", "   ", "###", "   ", "   "),
     " ": (" ", " ", " ", " ", " "),
 }
-"""A 3x5 block font for the clock: blocks scale to any size and stay crisp on a projector."""
+"""A 3x5 block font for the clock: blocks scale to any size and stay crisp on a projector.
+
+The letters are those of the close's "THANK YOU" (`present_view.THANK_YOU`)."""
 
 FONT_ROWS: Final = 5
 

@@ -123,29 +123,44 @@ def line_rows(line: str, width: int) -> int:
     return rows
 
 
-def column_widths(width: int) -> tuple[int, int]:
-    """The main and side columns' widths (the side is 0 on a narrow screen)."""
+def column_widths(width: int, *, agenda_wide: bool = False) -> tuple[int, int]:
+    """The main and side columns' widths (the side is 0 on a narrow screen).
+
+    With `agenda_wide` (before the start) the two swap: the side column, with the agenda,
+    is the wide one, as the stylesheet says for a planned session on a wide screen.
+    """
     if not is_wide(width):
         return width, 0
-    side = int(width * SIDE_WIDTH)
-    return width - side, side
+    narrow = int(width * SIDE_WIDTH)
+    if agenda_wide:
+        return narrow, width - narrow
+    return width - narrow, narrow
 
 
 def wanted_rows(
-    width: int, height: int, texts: Mapping[str, Text | None], *, fixed: Iterable[str] = ()
+    width: int,
+    height: int,
+    texts: Mapping[str, Text | None],
+    *,
+    fixed: Iterable[str] = (),
+    status: str = "running",
 ) -> dict[str, int]:
     """Rows each non-empty part wants at this size: its text wrapped, capped by its share.
 
-    `fixed` parts are one line whatever their text (the title, the next item). A boxed part
-    wants its border too; on a short screen it has none. The agenda and the prompts are
-    capped so a long list cannot push the rest off (the agenda shows a window around the
-    item); the groups are never cut, as a group left out would not know where to go: they
-    are there whole, a line each on a short screen, or not at all.
+    `fixed` parts are one line whatever their text (the title, the next item), but for
+    before the start on a wide screen, where they wrap in the narrow column beside the
+    agenda. A boxed part wants its border too; on a short screen it has none. The agenda and
+    the prompts are capped so a long list cannot push the rest off (the agenda shows a
+    window around the item); after the finish the prompts are what comes next, the last
+    thing to read, and may take half the screen. The groups are never cut, as a group left
+    out would not know where to go: they are there whole, a line each on a short screen,
+    or not at all.
     """
-    main, side = column_widths(width)
+    agenda_wide = status == "planned" and is_wide(width)
+    main, side = column_widths(width, agenda_wide=agenda_wide)
     tall = height >= TALL_FROM
-    caps = {"agenda": max(3, height // 3), "prompts": height // 4}
-    one_line = set(fixed)
+    caps = {"agenda": max(3, height // 3), "prompts": height // (2 if status == "finished" else 4)}
+    one_line = set() if agenda_wide else set(fixed)
     wanted: dict[str, int] = {}
     for name, text in texts.items():
         if text is None or not text.plain.strip():

@@ -35,6 +35,9 @@ FLASH_SECONDS: Final = 3.0
 """How long the whole screen flashes at a swap: long enough to catch every eye, short enough
 not to hide the clock."""
 
+THANK_YOU: Final = "THANK YOU"
+"""What the clock's place says after the finish, in the same block letters."""
+
 SIZE_NAMES: Final = {2: "Pairs", 3: "Threes", 4: "Fours", 5: "Fives", 6: "Sixes"}
 
 
@@ -118,7 +121,8 @@ def label_wordings(room: RoomState) -> tuple[Text, ...]:
     """The line under the digits, longest first: the phase in words, or the turn and item."""
     clock = room.clock
     if room.status == "planned":
-        return (Text(f"STARTS AT {room.starts_at:%H:%M}", end=""),)
+        starts = f"STARTS AT {room.starts_at:%H:%M}"
+        return tuple(Text(w, end="") for w in (f"{starts} · NOW {room.now:%H:%M}", starts))
     if room.status == "finished" or clock is None:
         return (Text("FINISHED", end=""),)
     if not room.turns:
@@ -342,11 +346,13 @@ def present_view(room: RoomState, *, rotating: int, coming_up: Text) -> PresentV
     prompts_title = "Prompts"
     if room.status == "planned":
         title = _bold_line(room.title)
-        digits = f"{room.now:%H:%M}"  # the time of day, while the room waits for the start
+        # The time the room waits for, big: the time of day, that big, was read as it.
+        digits = f"{room.starts_at:%H:%M}"
         prompts = Text(end="")
     elif room.status == "finished" or room.current is None or clock is None:
         title = Text("Thank you: the session has finished", style="bold", end="")
-        digits, prompts, prompts_title = "", coming_up, ""
+        # The clock's rows say it, as large as the countdown was, above what comes next.
+        digits, prompts, prompts_title = THANK_YOU, coming_up, ""
     else:
         title = _bold_line(room.current.title)
         prompts = prompts_text(room.current)
