@@ -120,6 +120,20 @@ def test_before_the_start_a_wide_screen_gives_the_agenda_the_wide_column() -> No
     assert wanted_rows(80, 24, texts, fixed=("title",), status="planned")["title"] == 1
 
 
+def test_before_the_start_a_narrow_screen_gives_the_agenda_the_rows_the_clock_leaves() -> None:
+    agenda = Text("\n".join(f"13:{minute:02}  Item" for minute in range(13)))
+    texts: dict[str, Text | None] = {"title": Text("W"), "next": Text("D"), "agenda": agenda}
+    running = wanted_rows(80, 24, texts, fixed=("title", "next"))
+    waiting = wanted_rows(80, 24, texts, fixed=("title", "next"), status="planned")
+    assert running["agenda"] == 24 // 3 + 2
+    assert waiting["agenda"] == 24 - countdown_rows(24) - 2  # all but the clock and title
+    assert parts_that_fit(80, 24, waiting) == {"title", "next", "agenda"}
+    roomy = wanted_rows(80, 40, texts, fixed=("title", "next"), status="planned")
+    assert roomy["agenda"] == 13 + 2  # the whole agenda, no more
+    short = wanted_rows(40, 12, texts, fixed=("title", "next"), status="planned")
+    assert parts_that_fit(40, 12, short) == {"title", "next", "agenda"}
+
+
 def test_after_the_finish_what_comes_next_may_take_half_the_screen() -> None:
     coming_up = Text("\n".join(f"• Session {number}" for number in range(12)))
     assert wanted_rows(80, 24, {"prompts": coming_up})["prompts"] == 24 // 4 + 2

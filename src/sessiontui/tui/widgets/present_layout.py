@@ -152,9 +152,10 @@ def wanted_rows(
     agenda. A boxed part wants its border too; on a short screen it has none. The agenda and
     the prompts are capped so a long list cannot push the rest off (the agenda shows a
     window around the item); after the finish the prompts are what comes next, the last
-    thing to read, and may take half the screen. The groups are never cut, as a group left
-    out would not know where to go: they are there whole, a line each on a short screen,
-    or not at all.
+    thing to read, and may take half the screen; before the start on a narrow screen the
+    agenda, the room's reading then, takes every row the clock and the title leave. The
+    groups are never cut, as a group left out would not know where to go: they are there
+    whole, a line each on a short screen, or not at all.
     """
     agenda_wide = status == "planned" and is_wide(width)
     main, side = column_widths(width, agenda_wide=agenda_wide)
@@ -162,6 +163,7 @@ def wanted_rows(
     caps = {"agenda": max(3, height // 3), "prompts": height // (2 if status == "finished" else 4)}
     one_line = set() if agenda_wide else set(fixed)
     wanted: dict[str, int] = {}
+    uncapped: dict[str, int] = {}
     for name, text in texts.items():
         if text is None or not text.plain.strip():
             continue
@@ -176,7 +178,12 @@ def wanted_rows(
         # The agenda is a line an item, cut to the width; so are the groups on a short screen.
         unwrapped = name == "agenda" or (name == "groups" and not tall)
         rows = len(text.plain.split("\n")) if unwrapped else text_rows(text, inner)
+        uncapped[name] = rows + frame
         if name in caps:
             rows = min(rows, max(caps[name], 1))
         wanted[name] = rows + frame
+    if status == "planned" and not side and "agenda" in wanted:
+        others = sum(rows for name, rows in wanted.items() if name not in SIDE_PARTS)
+        room = height - countdown_rows(height) - others
+        wanted["agenda"] = max(wanted["agenda"], min(uncapped["agenda"], room))
     return wanted
