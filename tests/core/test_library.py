@@ -485,6 +485,7 @@ typed = st.text(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=typed, data=st.data())
 def test_the_prefilter_never_rejects_a_file_that_matches(text: str, data: st.DataObject) -> None:
