@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
+from sessiontui.store.settings import UserConfig
+from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.screens.run import RunScreen
 
 START = dt.datetime(2023, 2, 16, 13, 0, tzinfo=dt.UTC)
@@ -82,3 +87,20 @@ async def started_run(pilot: Pilot[None]) -> RunScreen:
     await pilot.press("s")
     await settle(pilot)
     return screen
+
+
+@asynccontextmanager
+async def running(
+    path: Path,
+    clock: FakeClock,
+    *,
+    size: tuple[int, int] = (120, 40),
+    config: UserConfig | None = None,
+) -> AsyncIterator[tuple[SessionApp, Pilot[None], RunScreen]]:
+    """The app on the run screen of `path`, loaded, with default settings unless given."""
+    app = make_app(session_path=path, clock=clock, config=config or UserConfig())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        yield app, pilot, screen

@@ -13,8 +13,6 @@ import importlib
 import inspect
 import pkgutil
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -23,11 +21,10 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from pilot_helpers import START, FakeClock, settle, type_at_once
+from pilot_helpers import START, FakeClock, running, settle, type_at_once
 from sessiontui import session_file
 from sessiontui.core.model import Event
 from sessiontui.store.settings import UserConfig
-from sessiontui.tui.app import SessionApp, make_app
 from sessiontui.tui.dialogs.broadcast import BroadcastScreen, parse_duration
 from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.widgets.room_line import time_left
@@ -38,22 +35,6 @@ WAYS = ["Presence", "Attention", "Curiosity", "Chatham", "Engaging", "Respect"]
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
-
-
-@asynccontextmanager
-async def running(
-    path: Path,
-    clock: FakeClock,
-    *,
-    size: tuple[int, int] = (120, 40),
-    config: UserConfig | None = None,
-) -> AsyncIterator[tuple[SessionApp, Pilot[None], RunScreen]]:
-    app = make_app(session_path=path, clock=clock, config=config or UserConfig())
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        yield app, pilot, screen
 
 
 def log(path: Path) -> list[Event]:

@@ -8,9 +8,6 @@ so its wall-clock times are UTC times.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +20,11 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Static
 
-from pilot_helpers import START, FakeClock, settle
+from pilot_helpers import START, FakeClock, running, settle
 from sessiontui import session_file
 from sessiontui.store import atomic as store_atomic
 from sessiontui.store.settings import UserConfig
-from sessiontui.tui.app import SessionApp, make_app
+from sessiontui.tui.app import SessionApp
 from sessiontui.tui.dialogs.confirm import ConfirmScreen
 from sessiontui.tui.dialogs.help import HelpScreen
 from sessiontui.tui.dialogs.replan import ReplanScreen
@@ -43,32 +40,13 @@ SHOWN = ["[/]", "[@click=app.quit]x[/]", "␛[31mred", "⟨U+202E⟩gnp.exe", "[
 
 
 @pytest.fixture
-def path(tmp_path: Path, example_path: Path) -> Path:
-    target = tmp_path / "workshop.toml"
-    shutil.copy(example_path, target)
-    return target
+def path(workshop_copy: Path) -> Path:
+    return workshop_copy
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
-
-
-@asynccontextmanager
-async def running(
-    path: Path,
-    clock: FakeClock,
-    *,
-    size: tuple[int, int] = (120, 40),
-    config: UserConfig | None = None,
-) -> AsyncIterator[tuple[SessionApp, Pilot[None], RunScreen]]:
-    """The app on the run screen of `path`, loaded, with default settings unless given."""
-    app = make_app(session_path=path, clock=clock, config=config or UserConfig())
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        yield app, pilot, screen
 
 
 async def at(pilot: Pilot[None], screen: RunScreen, clock: FakeClock, **delta: float) -> None:
