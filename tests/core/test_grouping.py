@@ -25,8 +25,10 @@ from sessiontui.core.grouping import (
     past_pairs,
     repeated_pairs,
     replace_groups,
+    unknown_avoids,
 )
 from sessiontui.core.model import AgendaItem, Group, Participant, Session
+from sessiontui.core.schedule import PlanIssue, plan_issues
 
 Pair = frozenset[str]
 SMALL = settings(max_examples=60, deadline=None)
@@ -370,6 +372,21 @@ def test_an_excluded_pair_of_three_people_cannot_be_paired() -> None:
 def test_avoid_pairs_are_symmetric_and_ignore_oneself() -> None:
     people = [Participant(name="Ana", avoid=["Ben", "Ana"]), Participant(name="Cy", avoid=["Ana"])]
     assert avoid_pairs(people) == {frozenset(("Ana", "Ben")), frozenset(("Ana", "Cy"))}
+
+
+def test_an_avoid_name_that_is_no_participant_s_is_reported_with_the_name_it_nearly_is() -> None:
+    people = [
+        Participant(name="Ana", avoid=["ben ", "Zed"]),
+        Participant(name="Ben", avoid=["Ana"]),
+    ]
+    assert unknown_avoids(people) == [
+        "Ana is to be kept apart from 'ben ', who is not a participant (did you mean Ben?):"
+        " the groups cannot honour it",
+        "Ana is to be kept apart from 'Zed', who is not a participant: the groups cannot honour it",
+    ]
+    assert plan_issues(make_session(people))[-2:] == [
+        PlanIssue("avoid", None, message) for message in unknown_avoids(people)
+    ]
 
 
 # ---------------------------------------------------------------------------- earlier sessions

@@ -112,6 +112,28 @@ def avoid_pairs(participants: Iterable[Participant]) -> frozenset[frozenset[str]
     )
 
 
+def unknown_avoids(participants: Sequence[Participant]) -> list[str]:
+    """A sentence for each `avoid` name that is no participant's, so a typo is not silently ignored.
+
+    Groups are kept apart by exact name, so "ben clarke" for Ben Clarke would never apply;
+    such a name is pointed at the participant it was probably meant to be.
+    """
+    names = {person.name for person in participants}
+    folded = {" ".join(name.split()).casefold(): name for name in names}
+    problems: list[str] = []
+    for person in participants:
+        for other in person.avoid:
+            if other in names:
+                continue
+            meant = folded.get(" ".join(other.split()).casefold())
+            hint = f" (did you mean {meant}?)" if meant else ""
+            problems.append(
+                f"{person.name} is to be kept apart from {other!r}, who is not a participant"
+                f"{hint}: the groups cannot honour it"
+            )
+    return problems
+
+
 def group_pairs(groups: Iterable[Group]) -> Iterator[frozenset[str]]:
     """Every unordered pair of people who share a group, in group and member order."""
     for group in groups:

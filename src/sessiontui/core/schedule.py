@@ -133,7 +133,7 @@ from sessiontui.core import grouping, item_kinds
 from sessiontui.core.live_agenda import ItemState, Origin, Replay, RunStatus
 from sessiontui.core.model import AgendaItem, Session
 
-IssueKind = Literal["overlap", "gap", "past-end", "before-start"]
+IssueKind = Literal["overlap", "gap", "past-end", "before-start", "avoid"]
 Phase = Literal["planned", "running", "warning", "time-up", "overtime", "paused", "finished"]
 
 TIME_UP_FOR = dt.timedelta(seconds=5)
@@ -330,7 +330,7 @@ def planned(session: Session, tz: tzinfo | None = None) -> list[PlannedItem]:
 
 
 def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
-    """The plan's overlaps, gaps and overruns as sentences, so they are fixed before the day."""
+    """The plan's overlaps, gaps, overruns and unknown `avoid` names, to fix before the day."""
     zone = _zone(session, tz)
     start = _wall(session, session.start, zone)
     end = _wall(session, session.end, zone)
@@ -386,6 +386,8 @@ def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
                     f"at {clock(end)}",
                 )
             )
+    avoids = grouping.unknown_avoids(session.participants)
+    issues += [PlanIssue("avoid", None, problem) for problem in avoids]
     return issues
 
 
