@@ -81,6 +81,23 @@ def test_check_prints_plan_warnings_without_failing(
     assert out[1].startswith(f"{long_plan}: warning: ") and "past the end" in out[1]
 
 
+def test_check_names_a_newer_file_once_in_its_warning(
+    tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newer = tmp_path / "newer.toml"
+    text = example_path.read_text(encoding="utf-8")
+    newer.write_text(text.replace("schema_version = 1", "schema_version = 2"), encoding="utf-8")
+
+    assert main(["check", str(newer)]) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{newer}: ok",
+        f"{newer}: warning: written by a newer sessiontui (schema_version 2; this one reads"
+        " up to 1); opened read-only",
+    ]
+
+
 def test_bad_input_on_the_real_command_exits_2_without_a_traceback(tmp_path: Path) -> None:
     folder = tmp_path / "d.toml"
     folder.mkdir()

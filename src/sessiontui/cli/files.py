@@ -153,7 +153,9 @@ def _check(args: argparse.Namespace) -> int:
             continue
         say(f"{path}: ok")
         if loaded.read_only:
-            say(f"{path}: warning: {loaded.read_only}")
+            # The reason names the file for the app's own message; the line names it already.
+            reason = loaded.read_only.removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
+            say(f"{path}: warning: {reason}")
         for issue in schedule.plan_issues(loaded.session):
             # Titles come from a hand-edited file: an escape sequence, a bidi override or a
             # newline in one must not reach the terminal or split the line.
