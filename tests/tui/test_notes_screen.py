@@ -349,6 +349,30 @@ async def test_a_failing_disk_keeps_the_text_says_so_and_retries(
     assert on_disk(workshop, "coffee-trial", "Group 1")["text"] == "keep me"
 
 
+async def test_a_read_only_file_says_it_is_retried_and_saves_once_writable(
+    workshop: Path,
+) -> None:
+    clock = FakeClock(START)
+    async with notes_app(workshop, clock, item="coffee-trial", group="Group 1") as (
+        _app,
+        pilot,
+        screen,
+    ):
+        workshop.chmod(0o444)
+        try:
+            await type_into(pilot, screen.query_one("#field-text", TextArea), "keep me")
+            screen.save_typing()
+            await settle(pilot)
+            shown = str(screen.query_one("#saving", Static).render())
+            assert shown.startswith("Not saved: ") and "read-only" in shown
+            assert shown.endswith("(no write permission); retrying"), shown
+        finally:
+            workshop.chmod(0o644)
+        screen.saver.retry()
+        await settle(pilot)
+    assert on_disk(workshop, "coffee-trial", "Group 1")["text"] == "keep me"
+
+
 @pytest.mark.parametrize(
     ("old", "new", "offset", "expected"),
     [

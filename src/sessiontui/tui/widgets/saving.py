@@ -247,7 +247,10 @@ class SaveStatus(Static):
             self.update(text.append_text(user_line(self._read_only)))
         if problem is not None:
             text = Text("Not saved: ", style="bold", end="", no_wrap=True, overflow="ellipsis")
-            text.append_text(user_line(problem))
+            # The store says "not saving it" of a read-only file; here it is retried, so that
+            # line would contradict itself ("not saving it; retrying"): making the file
+            # writable again is enough for the typing to be saved.
+            text.append_text(user_line(problem.removesuffix("; not saving it")))
             text.append("; retrying", style="bold")
             self.update(text)
 
