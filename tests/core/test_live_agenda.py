@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from sessiontui.core import review
 from sessiontui.core.live_agenda import change_problem, live_agenda, move_target, new_item_id
 from sessiontui.core.model import AgendaItem, Event, Session
-from sessiontui.core.schedule import RunState, propose_replan, run_state
+from sessiontui.core.replan import propose_replan
+from sessiontui.core.schedule import RunState, run_state
 from workshops import DAY, REFERENCE_AGENDA, session_with
 
 LONDON = ZoneInfo("Europe/London")

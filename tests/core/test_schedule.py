@@ -18,12 +18,12 @@ from sessiontui.core.schedule import (
     FixedRisk,
     PlanIssue,
     RunState,
-    Turn,
     plan_issues,
     planned,
     run_state,
     session_zone,
 )
+from sessiontui.core.turns import Turn
 
 LONDON = ZoneInfo("Europe/London")
 DAY = dt.date(2023, 2, 16)  # GMT, so London wall-clock times are also UTC times

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessiontui.core.model import Event, Session
+from sessiontui.core.replan import propose_replan
 from sessiontui.core.schedule import (
     TIME_UP_FOR,
     Countdown,
@@ -25,7 +26,6 @@ from sessiontui.core.schedule import (
     crossed_zero,
     drift_text,
     next_events_allowed,
-    propose_replan,
     run_state,
     warning_at,
 )

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sessiontui import session_file
 from sessiontui.core import review
 from sessiontui.core.model import Event, Group, Participant, Session
-from sessiontui.core.schedule import RunState, Turn, next_events_allowed, run_state
+from sessiontui.core.schedule import RunState, next_events_allowed, run_state
+from sessiontui.core.turns import Turn
 from workshops import DAY, REFERENCE_AGENDA, session_with
 
 LONDON = ZoneInfo("Europe/London")

@@ -575,7 +575,7 @@ async def test_a_save_that_still_fails_at_quit_says_so_and_leaves_the_file(
 async def test_replan_applies_only_when_confirmed_and_proposes_again(
     path: Path, clock: FakeClock
 ) -> None:
-    from sessiontui.core import schedule
+    from sessiontui.core.replan import propose_replan
 
     async with running(path, clock) as (_app, pilot, screen):
         await pilot.press("s")
@@ -598,7 +598,7 @@ async def test_replan_applies_only_when_confirmed_and_proposes_again(
         clock.set(minutes=31)  # time moves on while the proposal is read
         session = screen.session
         assert session is not None
-        expected = schedule.propose_replan(session, clock.now).changes
+        expected = propose_replan(session, clock.now).changes
         await pilot.press("enter")
         await settle(pilot)
         log = session_file.load(path).session.log

@@ -82,11 +82,8 @@ Replaying the log
 
 Turns
     A pairing item's groups each take one turn per person: pairs 2, threes 3. `RunState.turns`
-    has one entry per group size, from the groups drawn for the item or, before any are drawn,
-    from the people present (`grouping.group_sizes`). A turn lasts `turn_minutes` when every
-    turn of the group fits the item's budget (extends included), else the budget shared out
-    evenly, so a 15-minute round with 7-minute turns gives pairs 7 minutes each and threes 5.
-    Without `turn_minutes` the budget is shared out. The count goes on past the last turn.
+    has one entry per group size of the current item, worked out by `turns.turns_of` from its
+    budget (extends included) and its active time; turns.py words how a turn's length is set.
 
 Projection
     From the current item: t = now + max(remaining, 0); then each later pending item starts at t,
@@ -110,28 +107,24 @@ The live screen
     overtime down. `crossed_zero` compares two states, so the bell rings once per crossing
     whatever the refresh rate, and never on reopening a session already in overtime.
 
-    `propose_replan` shortens the pending items so that the projection ends by the plan's end
-    (the reference `drift` is measured from). Each fixed-time item is a wall: the items between
-    two walls are shortened so that the later wall starts on time, and those after the last
-    wall so that the session ends on time; cuts are proportional to the items' budgets, in
-    whole minutes, never below one minute. A wall that cannot start on time even so gets the
-    shortest items before it, and later segments make up what they can.
+    `replan.propose_replan` shortens the pending items so that the projection ends by the
+    plan's end (the reference `drift` is measured from), keeping fixed times fixed; replan.py
+    words how the cuts are shared out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sessiontui.core import grouping, item_kinds
+from sessiontui.core import grouping
 from sessiontui.core.live_agenda import ItemState, Origin, Replay, RunStatus
 from sessiontui.core.model import AgendaItem, Session
+from sessiontui.core.turns import Turn, turns_of
 
 IssueKind = Literal["overlap", "gap", "past-end", "before-start", "avoid"]
 Phase = Literal["planned", "running", "warning", "time-up", "overtime", "paused", "finished"]
@@ -202,38 +195,6 @@ class FixedRisk:
 
 
 @dataclass(frozen=True, slots=True)
-class Turn:
-    """Where the groups of one size are in a pairing round, so the room gets its swap cue on time.
-
-    Two turns are equal when they are at the same moment of the round (number, of, remaining):
-    that is what a screen compares to cue a swap; the round's shape is carried beside it.
-    """
-
-    number: int
-    """The turn being had, from 1; above `of` once every person has had theirs."""
-    of: int
-    """Turns in the round: one per person in the group, so `group_size`."""
-    remaining: dt.timedelta
-    """Time left in this turn."""
-    group_size: int = field(default=0, compare=False)
-    """People in each of these groups (2 for pairs, 3 for threes); 0 in a hand-made Turn is `of`."""
-    groups: int = field(default=0, compare=False)
-    """How many groups of this size there are; 0 when nobody is known (no roster, no groups)."""
-    length: dt.timedelta = field(default=_ZERO, compare=False)
-    """The length of one turn: `turn_minutes` when every turn fits the item, else a fair share."""
-
-    def __post_init__(self) -> None:
-        if self.group_size == 0:
-            # A group of N gets N turns, so the size is known from the count.
-            object.__setattr__(self, "group_size", self.of)
-
-    @property
-    def overtime(self) -> bool:
-        """Whether every planned turn has been had; the count goes on so the room still hears it."""
-        return self.number > self.of
-
-
-@dataclass(frozen=True, slots=True)
 class RunState:
     """Everything the run screen shows at one moment, derived so it cannot disagree with the log."""
 
@@ -286,21 +247,6 @@ class Countdown:
     """The clock: "12:34", "1:02:03" from an hour, "00:00" while time is up, "+03:12" after."""
     label: str
     """The phase as words: "WARNING: 2 min left", "TIME UP", "OVERTIME +03:12", "PAUSED"..."""
-
-
-@dataclass(frozen=True, slots=True)
-class Replan:
-    """Shorter lengths for the items still to come, so a late session can still end on time."""
-
-    changes: dict[str, int]
-    """New whole minutes by item id, only for items that change; log as Event(kind="replan")."""
-    before: dt.datetime
-    """The projected finish now (session zone)."""
-    after: dt.datetime
-    """The projected finish once the changes are applied (session zone)."""
-    feasible: bool
-    """False when even one minute per item cannot end on time; `changes` is then empty."""
-    message: str
 
 
 def session_zone(session: Session) -> tzinfo:
@@ -449,7 +395,9 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
         broadcast=broadcast,
         fixed_at_risk=risks,
         plan_shift=shift,
-        turns=[] if current is None else _turns(session, run, current),
+        turns=[]
+        if current is None
+        else turns_of(session, run.agenda[current], run.budget[current], run.active[current]),
         broadcast_since=None if broadcast is None else run.broadcast_at,
         broadcast_until=None if broadcast is None else until,
         pinned=_way_named(session, run.pinned),
@@ -534,55 +482,6 @@ def _project(
         moment += max(run.budget[index] - run.active[index], _ZERO)
         spans[index] = (start, moment)
     return moment, risks, spans
-
-
-def _turns(session: Session, run: Replay, current: int) -> list[Turn]:
-    """Each group size's place in the current pairing round, the size with most people first."""
-    item = run.agenda[current]
-    if not item_kinds.kind(item.kind).has_turns:
-        return []
-    budget, active = run.budget[current], run.active[current]
-    # A kind with turns is grouped (item_kinds checks it), so it has a default group size.
-    planned_size = item.group_size or item_kinds.default_group_size(item.kind)
-    counts = _group_counts(session, item.id, planned_size)
-    # Most people first; a tie goes to the size the plan asked for, then the smaller.
-    order = sorted(counts, key=lambda size: (-size * counts[size], size != planned_size, size))
-    turns: list[Turn] = []
-    for size in order:
-        length = _turn_length(item, budget, size)
-        if length <= _ZERO:
-            continue  # an item cut to nothing has no turns to count
-        done, into = divmod(active, length)
-        turns.append(Turn(done + 1, size, length - into, size, counts[size], length))
-    return turns
-
-
-def _group_counts(session: Session, item_id: str, planned_size: int) -> dict[int, int]:
-    """How many groups of each size the item has: as drawn, else as the people present make."""
-    drawn = [len(group.members) for group in grouping.groups_for(session, item_id)]
-    sizes = [size for size in drawn if size > 0] or grouping.group_sizes(
-        len(grouping.present_names(session)), planned_size
-    )
-    if not sizes:
-        # No roster and no groups: the round as planned, of an unknown number of groups.
-        return {planned_size: 0}
-    counts: dict[int, int] = {}
-    for size in sizes:
-        counts[size] = counts.get(size, 0) + 1
-    return counts
-
-
-def _turn_length(item: AgendaItem, budget: dt.timedelta, size: int) -> dt.timedelta:
-    """One turn: `turn_minutes` when all `size` of them fit the budget, else an even share of it.
-
-    So a 15-minute round with 7-minute turns gives pairs 7 minutes each and threes 5, and
-    every group finishes its round within the item. Whole seconds, for the digits.
-    """
-    if item.turn_minutes is not None:
-        wanted = dt.timedelta(minutes=item.turn_minutes)
-        if wanted * size <= budget:
-            return wanted
-    return (max(budget, _ZERO) / size) // _SECOND * _SECOND
 
 
 def _broadcast_until(run: Replay) -> dt.datetime | None:
@@ -757,141 +656,6 @@ def next_events_allowed(state: RunState) -> set[str]:
     if state.current:
         allowed.add("back")
     return allowed
-
-
-def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> Replan:
-    """Shorten the items still to come so the session ends on time, keeping fixed times fixed.
-
-    Build the replan event from a proposal made at the same `now`: in overtime every second
-    spent deciding moves the finish on.
-    """
-    zone = _zone(session, tz)
-    state = run_state(session, now, zone)
-    before = state.projected_finish
-
-    def unchanged(feasible: bool, message: str) -> Replan:
-        return Replan({}, before, before, feasible, message)
-
-    if state.status == "finished":
-        return unchanged(state.drift <= _ZERO, "The session has finished: nothing to shorten")
-    if state.drift <= _ZERO:
-        return unchanged(True, "Already on time: nothing to shorten")
-
-    times = _plan_utc(session, zone, state.plan_shift)
-    session_start = _wall(session, session.start, zone, state.plan_shift)
-    if state.current is None:
-        moment, first = max(state.now, session_start), 0
-    else:
-        assert state.remaining is not None
-        moment, first = state.now + max(state.remaining, _ZERO), state.current + 1
-    # Same walk as the projection, so `after` is what run_state will say once it is applied.
-    changes: dict[int, int] = {}
-    late: list[tuple[ItemRun, dt.timedelta]] = []
-    segment: list[ItemRun] = []
-    for run in state.items[first:]:
-        if run.state != "pending":
-            continue
-        if run.item.at is None:
-            segment.append(run)
-            continue
-        fixed = _wall(session, run.item.at, zone, state.plan_shift)
-        moment = _shorten(segment, moment, fixed, changes)
-        if moment > fixed and run.actual_start is None:
-            late.append((run, moment - fixed))
-        moment = max(moment, fixed) + max(run.budget - run.active, _ZERO)
-        segment = []
-    # The reference of the drift, so "on time" means the same here as on the screen.
-    target = times[-1][1] if times else session_start
-    moment = _shorten(segment, moment, target, changes)
-
-    def clock(instant: dt.datetime) -> str:
-        return _clock(instant, zone, session.date)
-
-    if moment > target:
-        return unchanged(
-            False,
-            f"Cannot finish by {clock(target)}: even at 1 min per item still to come the "
-            f"session ends at {clock(moment)}, {_span(moment - target)} late",
-        )
-    plan = {state.items[index].item.id: minutes for index, minutes in changes.items()}
-    cut = sum(state.items[index].budget // _MINUTE - minutes for index, minutes in changes.items())
-    count = f"{len(plan)} item" + ("s" if len(plan) > 1 else "")
-    message = f"Shorten {count} by {_minutes_text(cut)} in all to finish by {clock(target)}"
-    for run, by in late:
-        message += f"; {run.item.title} still starts {_span(by)} late"
-    return Replan(plan, before, moment.astimezone(zone), True, message)
-
-
-def _shorten(
-    segment: Sequence[ItemRun], entry: dt.datetime, deadline: dt.datetime, changes: dict[int, int]
-) -> dt.datetime:
-    """Fit one segment between entry and deadline, recording new minutes; returns its end."""
-    left = sum((max(run.budget - run.active, _ZERO) for run in segment), _ZERO)
-    if entry + left <= deadline:
-        return entry + left
-    # Items of a minute or less have nothing to give: every item keeps at least a minute.
-    flexible = [run for run in segment if run.budget // _MINUTE > 1]
-    rigid = left - sum((max(run.budget - run.active, _ZERO) for run in flexible), _ZERO)
-    plan = _fit(flexible, deadline - entry - rigid) or [1] * len(flexible)
-    for run, minutes in zip(flexible, plan, strict=True):
-        if dt.timedelta(minutes=minutes) != run.budget:
-            changes[run.index] = minutes
-    return entry + rigid + _cost(flexible, plan)
-
-
-def _fit(items: Sequence[ItemRun], room: dt.timedelta) -> list[int] | None:
-    """The largest proportional whole-minute lengths whose time left fits in room, or None."""
-    if _cost(items, [1] * len(items)) > room:
-        return None
-    # Time left is at least the budget less the time already spent, so no larger total fits;
-    # with nothing spent yet (the usual case) the first total tried is the answer.
-    spent = sum((run.active for run in items), _ZERO)
-    weights = [run.budget // _MINUTE for run in items]
-    for total in range(min(sum(weights), (room + spent) // _MINUTE), len(items) - 1, -1):
-        plan = _apportion(weights, total)
-        if _cost(items, plan) <= room:
-            return plan
-    raise AssertionError("one minute each was checked to fit")  # pragma: no cover
-
-
-def _cost(items: Sequence[ItemRun], plan: Sequence[int]) -> dt.timedelta:
-    return sum(
-        (
-            max(dt.timedelta(minutes=minutes) - run.active, _ZERO)
-            for run, minutes in zip(items, plan, strict=True)
-        ),
-        _ZERO,
-    )
-
-
-def _apportion(weights: Sequence[int], total: int) -> list[int]:
-    """Split total minutes in proportion to weights, at least one each, by largest remainder.
-
-    Items whose share would fall below a minute get exactly one and the rest is shared again
-    among the others, so rounding never takes an item below a minute or above its weight.
-    """
-    pinned = [False] * len(weights)
-    scale = Fraction(1)
-    while True:
-        free_weight = sum(weight for weight, pin in zip(weights, pinned, strict=True) if not pin)
-        if free_weight == 0:
-            break
-        scale = Fraction(total - sum(pinned), free_weight)
-        below = [i for i, weight in enumerate(weights) if not pinned[i] and weight * scale < 1]
-        if not below:
-            break
-        for i in below:
-            pinned[i] = True
-    shares = [
-        Fraction(1) if pin else weight * scale for weight, pin in zip(weights, pinned, strict=True)
-    ]
-    plan = [math.floor(share) for share in shares]
-    spare = total - sum(plan)
-    # Ties go to the earlier item, so the same session always gets the same proposal.
-    order = sorted(range(len(shares)), key=lambda i: (plan[i] - shares[i], i))
-    for i in order[:spare]:
-        plan[i] += 1
-    return plan
 
 
 def _ceil_seconds(delta: dt.timedelta) -> int:

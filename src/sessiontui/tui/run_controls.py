@@ -269,10 +269,10 @@ class ControlledScreen(Screen[None]):
         session, zone = self.session, self.zone
         if session is None or zone is None or not self._can("replan"):
             return
-        from sessiontui.core import schedule
+        from sessiontui.core import replan, schedule
 
         now = self.clock()
-        proposal = schedule.propose_replan(session, now, zone)
+        proposal = replan.propose_replan(session, now, zone)
         from sessiontui.tui.dialogs.replan import ReplanScreen, replan_view
 
         view = replan_view(schedule.run_state(session, now, zone), proposal, zone)
@@ -282,7 +282,7 @@ class ControlledScreen(Screen[None]):
             if not apply or current is None or not self._can("replan"):
                 return
             # Proposed again: time moved on while the proposal was read.
-            again = schedule.propose_replan(current, self.clock(), zone)
+            again = replan.propose_replan(current, self.clock(), zone)
             if again.feasible and again.changes:
                 self._record("replan", plan=dict(again.changes))
             self.notify(safe_line(again.message), title="Replan", markup=False)

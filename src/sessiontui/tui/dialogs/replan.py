@@ -1,6 +1,6 @@
 """The replan proposal: shorter lengths for the items still to come, applied only when confirmed.
 
-The run screen makes the proposal (`schedule.propose_replan`) and this modal shows it: each
+The run screen makes the proposal (`replan.propose_replan`) and this modal shows it: each
 changed item's minutes before and after, the projected finish before and after, and the
 proposal's message. It answers True when the facilitator confirms a proposal that changes
 something; the run screen then proposes again at that moment (time moved on while they read)
@@ -24,7 +24,8 @@ from sessiontui.display import user_line, user_text
 from sessiontui.tui.widgets.agenda import hhmm, minutes_of
 
 if TYPE_CHECKING:
-    from sessiontui.core.schedule import Replan, RunState
+    from sessiontui.core.replan import Replan
+    from sessiontui.core.schedule import RunState
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sessiontui.core.model import Session
-    from sessiontui.core.schedule import Countdown, ItemRun, RunState, Turn
+    from sessiontui.core.schedule import Countdown, ItemRun, RunState
+    from sessiontui.core.turns import Turn
 
 PHASES: Final = ("planned", "running", "warning", "time-up", "overtime", "paused", "finished")
 
