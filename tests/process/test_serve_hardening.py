@@ -25,7 +25,7 @@ import pytest
 from textual_serve.download_manager import DownloadManager
 
 from sessiontui.cli import main
-from sessiontui.web import serve
+from sessiontui.web import roles, serve
 from sessiontui.web.client_input import (
     MAX_HEIGHT,
     MAX_STDIN_CHARS,
@@ -129,8 +129,8 @@ def test_the_stdin_budget_allows_a_burst_then_refills_at_its_rate() -> None:
 
 
 def test_the_access_log_hides_the_token() -> None:
-    assert serve.redacted("/ws?token=s3cret&width=80") == "/ws?token=REDACTED&width=80"
-    assert serve.redacted("/static/js/textual.js") == "/static/js/textual.js"
+    assert roles.redacted("/ws?token=s3cret&width=80") == "/ws?token=REDACTED&width=80"
+    assert roles.redacted("/static/js/textual.js") == "/static/js/textual.js"
 
 
 def test_a_logged_exception_is_one_line_without_traceback_or_locals() -> None:

@@ -21,8 +21,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.web import BaseRunner
 
 from sessiontui.web.roles import Role, Tokens
-from sessiontui.web.room_app import HUB, STREAMS, Streams, make_room_runner
+from sessiontui.web.room_app import STREAMS, Streams, make_room_runner
 from sessiontui.web.room_hub import RoomHub
+from sessiontui.web.room_keys import HUB
 
 DEADLINE = 20.0
 """Seconds a test waits for something the server should do at once, before failing."""

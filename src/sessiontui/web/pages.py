@@ -19,7 +19,7 @@ from typing import Final
 import jinja2
 from aiohttp import web
 
-from sessiontui.web.room_app import HUB
+from sessiontui.web.room_keys import HUB
 
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"

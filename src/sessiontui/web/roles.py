@@ -14,6 +14,9 @@ from typing import Literal
 
 Role = Literal["viewer", "remote", "notes"]
 
+TOKEN_PARAMETER = "token"
+"""The query parameter a link carries its token in (`/?token=...`)."""
+
 TOKEN_BYTES = 18
 """Random bytes per token: 144 bits, 24 URL-safe characters, short enough for a QR code."""
 
@@ -59,3 +62,17 @@ class Tokens:
     def by_role(self) -> tuple[tuple[Role, str], ...]:
         """Each role with its token, least power first."""
         return (("viewer", self.viewer), ("notes", self.notes), ("remote", self.remote))
+
+
+def redacted(url: str) -> str:
+    """A request's path and query with the token's value hidden, for the access log."""
+    from yarl import URL
+
+    parsed = URL(url)
+    if TOKEN_PARAMETER not in parsed.query:
+        return url
+    query = [
+        (key, "REDACTED" if key == TOKEN_PARAMETER else value)
+        for key, value in parsed.query.items()
+    ]
+    return str(parsed.with_query(query))

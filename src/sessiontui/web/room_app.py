@@ -29,20 +29,17 @@ from sessiontui import session_file
 from sessiontui.core.controls import ACTIONS, ControlNotAllowedNow, ControlRefused, control_event
 from sessiontui.core.model import Session
 from sessiontui.core.room import room_schema
-from sessiontui.web.roles import Role, Tokens
+from sessiontui.web.pages import add_page_routes
+from sessiontui.web.roles import TOKEN_PARAMETER, Role, Tokens, redacted
 from sessiontui.web.room_hub import HubStopped, RoomHub
-from sessiontui.web.serve import TOKEN_PARAMETER, redacted
+from sessiontui.web.room_keys import HUB, ROLE
 
 log = logging.getLogger("sessiontui.room")
 
-HUB: Final = web.AppKey("room_hub", RoomHub)
-"""The app's hub, for the pages' handlers."""
 TOKENS: Final = web.AppKey("room_tokens", Tokens)
 """The app's tokens."""
 STREAMS: Final[web.AppKey[Streams]] = web.AppKey("room_streams")
 """The app's open `/api/events` streams (how many, for tests and the load test)."""
-ROLE: Final = web.RequestKey[Role]("room_role")
-"""The role the request's token grants ("viewer", "remote" or "notes"), set by the guard."""
 
 MAX_BODY_BYTES: Final = 4096
 """The largest request body: a control is a few dozen bytes, a 500-character message under 2 KB."""
@@ -100,7 +97,7 @@ def make_room_app(
     app.router.add_get("/api/schema", schema_json)
     app.router.add_get("/api/events", streams.handle)
     app.router.add_post("/api/control", control)
-    _add_pages(app)
+    add_page_routes(app)
 
     async def start_hub(app: web.Application) -> None:
         await app[HUB].start()
@@ -114,14 +111,6 @@ def make_room_app(
     app.on_startup.append(start_hub)
     app.on_shutdown.append(stop_streams)
     return app
-
-
-def _add_pages(app: web.Application) -> None:
-    """The participants' page, the remote and their static files (web/pages.py)."""
-    # Here, not at the top: the pages read this module's HUB.
-    from sessiontui.web.pages import add_page_routes
-
-    add_page_routes(app)
 
 
 _NO_STORE: Final = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}

@@ -46,7 +46,7 @@ from sessiontui.web.client_input import (
     read_client_message,
 )
 from sessiontui.web.lan import reachable_host
-from sessiontui.web.roles import Role, Tokens
+from sessiontui.web.roles import TOKEN_PARAMETER, Role, Tokens
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -63,7 +63,6 @@ log = logging.getLogger("textual-serve")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_CLIENTS = 500
-TOKEN_PARAMETER = "token"
 NOTES_PREFIX = "/notes"
 """Where the note-taker's view is mounted in the room's application."""
 LISTEN_BACKLOG = 1024
@@ -210,7 +209,7 @@ def notes_guard() -> Middleware:
     """
     from aiohttp import web
 
-    from sessiontui.web.room_app import ROLE
+    from sessiontui.web.room_keys import ROLE
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -250,20 +249,6 @@ class OneLineFormatter(logging.Formatter):
                 line = line.replace(secret, "REDACTED")
         # A client's text can hold newlines and escapes: one terminal-safe line all the same.
         return safe_line(" ".join(line.split()))
-
-
-def redacted(url: str) -> str:
-    """A request's path and query with the token's value hidden, for the access log."""
-    from yarl import URL
-
-    parsed = URL(url)
-    if TOKEN_PARAMETER not in parsed.query:
-        return url
-    query = [
-        (key, "REDACTED" if key == TOKEN_PARAMETER else value)
-        for key, value in parsed.query.items()
-    ]
-    return str(parsed.with_query(query))
 
 
 def make_tab_server(
