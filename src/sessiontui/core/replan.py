@@ -21,13 +21,13 @@ from fractions import Fraction
 from sessiontui.core.model import Session
 from sessiontui.core.schedule import (
     ItemRun,
-    _clock,
-    _minutes_text,
-    _plan_utc,
-    _span,
-    _wall,
-    _zone,
+    clock_words,
+    plan_utc,
     run_state,
+    span_words,
+    wall_utc,
+    whole_minutes_text,
+    zone_of,
 )
 
 _ZERO = dt.timedelta(0)
@@ -55,7 +55,7 @@ def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None)
     Build the replan event from a proposal made at the same `now`: in overtime every second
     spent deciding moves the finish on.
     """
-    zone = _zone(session, tz)
+    zone = zone_of(session, tz)
     state = run_state(session, now, zone)
     before = state.projected_finish
 
@@ -67,8 +67,8 @@ def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None)
     if state.drift <= _ZERO:
         return unchanged(True, "Already on time: nothing to shorten")
 
-    times = _plan_utc(session, zone, state.plan_shift)
-    session_start = _wall(session, session.start, zone, state.plan_shift)
+    times = plan_utc(session, zone, state.plan_shift)
+    session_start = wall_utc(session, session.start, zone, state.plan_shift)
     if state.current is None:
         moment, first = max(state.now, session_start), 0
     else:
@@ -84,7 +84,7 @@ def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None)
         if run.item.at is None:
             segment.append(run)
             continue
-        fixed = _wall(session, run.item.at, zone, state.plan_shift)
+        fixed = wall_utc(session, run.item.at, zone, state.plan_shift)
         moment = _shorten(segment, moment, fixed, changes)
         if moment > fixed and run.actual_start is None:
             late.append((run, moment - fixed))
@@ -95,20 +95,20 @@ def propose_replan(session: Session, now: dt.datetime, tz: tzinfo | None = None)
     moment = _shorten(segment, moment, target, changes)
 
     def clock(instant: dt.datetime) -> str:
-        return _clock(instant, zone, session.date)
+        return clock_words(instant, zone, session.date)
 
     if moment > target:
         return unchanged(
             False,
             f"Cannot finish by {clock(target)}: even at 1 min per item still to come the "
-            f"session ends at {clock(moment)}, {_span(moment - target)} late",
+            f"session ends at {clock(moment)}, {span_words(moment - target)} late",
         )
     plan = {state.items[index].item.id: minutes for index, minutes in changes.items()}
     cut = sum(state.items[index].budget // _MINUTE - minutes for index, minutes in changes.items())
     count = f"{len(plan)} item" + ("s" if len(plan) > 1 else "")
-    message = f"Shorten {count} by {_minutes_text(cut)} in all to finish by {clock(target)}"
+    message = f"Shorten {count} by {whole_minutes_text(cut)} in all to finish by {clock(target)}"
     for run, by in late:
-        message += f"; {run.item.title} still starts {_span(by)} late"
+        message += f"; {run.item.title} still starts {span_words(by)} late"
     return Replan(plan, before, moment.astimezone(zone), True, message)
 
 

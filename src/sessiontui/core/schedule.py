@@ -266,25 +266,25 @@ def planned(session: Session, tz: tzinfo | None = None) -> list[PlannedItem]:
 
     Moved by `plan_shift` when the session was started on another day than planned.
     """
-    zone = _zone(session, tz)
+    zone = zone_of(session, tz)
     return [
         PlannedItem(index, item, start.astimezone(zone), end.astimezone(zone))
         for index, (item, (start, end)) in enumerate(
-            zip(session.agenda, _plan_utc(session, zone, plan_shift(session, zone)), strict=True)
+            zip(session.agenda, plan_utc(session, zone, plan_shift(session, zone)), strict=True)
         )
     ]
 
 
 def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
     """The plan's overlaps, gaps, overruns and unknown `avoid` names, to fix before the day."""
-    zone = _zone(session, tz)
-    start = _wall(session, session.start, zone)
-    end = _wall(session, session.end, zone)
-    times = _plan_utc(session, zone)
+    zone = zone_of(session, tz)
+    start = wall_utc(session, session.start, zone)
+    end = wall_utc(session, session.end, zone)
+    times = plan_utc(session, zone)
     issues: list[PlanIssue] = []
 
     def clock(moment: dt.datetime) -> str:
-        return _clock(moment, zone, session.date)
+        return clock_words(moment, zone, session.date)
 
     for index, item in enumerate(session.agenda):
         if item.at is None:
@@ -296,7 +296,7 @@ def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
                 PlanIssue(
                     "before-start",
                     item.id,
-                    f"{item.title} is fixed at {clock(fixed)}, {_span(start - fixed)} before "
+                    f"{item.title} is fixed at {clock(fixed)}, {span_words(start - fixed)} before "
                     f"the session starts at {clock(start)}",
                 )
             )
@@ -306,7 +306,7 @@ def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
                     "overlap",
                     item.id,
                     f"{item.title} is fixed at {clock(fixed)} but the items before it run until "
-                    f"{clock(before)} ({_span(before - fixed)} overlap)",
+                    f"{clock(before)} ({span_words(before - fixed)} overlap)",
                 )
             )
         elif fixed > before:
@@ -314,7 +314,7 @@ def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
                 PlanIssue(
                     "gap",
                     item.id,
-                    f"{_span(fixed - before)} gap before {item.title} "
+                    f"{span_words(fixed - before)} gap before {item.title} "
                     f"({clock(before)}–{clock(fixed)})",
                 )
             )
@@ -328,7 +328,7 @@ def plan_issues(session: Session, tz: tzinfo | None = None) -> list[PlanIssue]:
                 PlanIssue(
                     "past-end",
                     session.agenda[latest].id,
-                    f"The plan runs until {clock(finish)}, {_span(finish - end)} past the end "
+                    f"The plan runs until {clock(finish)}, {span_words(finish - end)} past the end "
                     f"at {clock(end)}",
                 )
             )
@@ -341,10 +341,10 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
     """The run as the log has it at `now`, so it survives restarts and all screens agree on it."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, such as dt.datetime.now(dt.UTC)")
-    zone = _zone(session, tz)
+    zone = zone_of(session, tz)
     shift = plan_shift(session, zone, now)
-    times = _plan_utc(session, zone, shift)
-    session_start = _wall(session, session.start, zone, shift)
+    times = plan_utc(session, zone, shift)
+    session_start = wall_utc(session, session.start, zone, shift)
     run = Replay(session)
     for event in session.log:
         run.apply(event)
@@ -390,7 +390,7 @@ def run_state(session: Session, now: dt.datetime, tz: tzinfo | None = None) -> R
         elapsed=elapsed,
         paused_for=run.paused_for,
         projected_finish=projected.astimezone(zone),
-        planned_finish=_wall(session, session.end, zone, shift).astimezone(zone),
+        planned_finish=wall_utc(session, session.end, zone, shift).astimezone(zone),
         drift=projected - plan_end,
         broadcast=broadcast,
         fixed_at_risk=risks,
@@ -419,7 +419,7 @@ def _fixed_times(
     session: Session, agenda: Sequence[AgendaItem], zone: tzinfo, shift: dt.timedelta
 ) -> list[dt.datetime | None]:
     """Each live item's fixed start (UTC), moved with the plan; None for those that follow on."""
-    return [None if item.at is None else _wall(session, item.at, zone, shift) for item in agenda]
+    return [None if item.at is None else wall_utc(session, item.at, zone, shift) for item in agenda]
 
 
 def _live_plan(
@@ -506,13 +506,15 @@ def _way_named(session: Session, name: str | None) -> str | None:
     )
 
 
-def _zone(session: Session, tz: tzinfo | None) -> tzinfo:
+def zone_of(session: Session, tz: tzinfo | None) -> tzinfo:
+    """`tz` when given, else the session's zone: every function here takes an optional zone."""
     return tz if tz is not None else session_zone(session)
 
 
-def _wall(
+def wall_utc(
     session: Session, time: dt.time, zone: tzinfo, shift: dt.timedelta = _ZERO
 ) -> dt.datetime:
+    """A wall-clock time of the session's day as a UTC moment, moved by `shift`."""
     # Arithmetic happens in UTC: Python adds and subtracts same-zone datetimes as wall-clock
     # times, which would be out by an hour across a change of clocks.
     return dt.datetime.combine(session.date, time, tzinfo=zone).astimezone(dt.UTC) + shift
@@ -529,7 +531,7 @@ def plan_shift(
     Not started yet, and its day already past (given `now`), the plan is previewed at the same
     times today, for the same reason.
     """
-    zone = _zone(session, tz)
+    zone = zone_of(session, tz)
     start = next((event.at for event in session.log if event.kind == "start"), None)
     if start is None:
         today = None if now is None else now.astimezone(zone).date()
@@ -540,22 +542,24 @@ def plan_shift(
         return moved_start.astimezone(dt.UTC) - planned_start.astimezone(dt.UTC)
     if start.astimezone(zone).date() == session.date:
         return _ZERO
-    return start - _wall(session, session.start, zone)
+    return start - wall_utc(session, session.start, zone)
 
 
-def _plan_utc(
+def plan_utc(
     session: Session, zone: tzinfo, shift: dt.timedelta = _ZERO
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    moment = _wall(session, session.start, zone, shift)
+    """Each item's planned start and end in UTC, so the plan and the run compare exactly."""
+    moment = wall_utc(session, session.start, zone, shift)
     times: list[tuple[dt.datetime, dt.datetime]] = []
     for item in session.agenda:
-        start = moment if item.at is None else _wall(session, item.at, zone, shift)
+        start = moment if item.at is None else wall_utc(session, item.at, zone, shift)
         moment = start + dt.timedelta(minutes=item.minutes)
         times.append((start, moment))
     return times
 
 
-def _clock(moment: dt.datetime, zone: tzinfo, day: dt.date) -> str:
+def clock_words(moment: dt.datetime, zone: tzinfo, day: dt.date) -> str:
+    """A local time as the warnings say it ("14:30", with its day when not the session's)."""
     local = moment.astimezone(zone)
     text = local.strftime("%H:%M:%S" if local.second else "%H:%M")
     if local.date() != day:
@@ -563,7 +567,8 @@ def _clock(moment: dt.datetime, zone: tzinfo, day: dt.date) -> str:
     return text
 
 
-def _span(delta: dt.timedelta) -> str:
+def span_words(delta: dt.timedelta) -> str:
+    """A duration to the second ("1 h 5 min", "40 s"), for the plan's warnings and replans."""
     seconds = delta // dt.timedelta(seconds=1)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
@@ -613,7 +618,7 @@ def countdown(session: Session, state: RunState) -> Countdown:
     elif left <= _ZERO:
         phase, label = "time-up", "TIME UP"
     elif left <= warning_at(session, run.item, run.budget):
-        phase, label = "warning", f"WARNING: {_minutes_text(-(-left // _MINUTE))} left"
+        phase, label = "warning", f"WARNING: {whole_minutes_text(-(-left // _MINUTE))} left"
     else:
         phase, label = "running", ""
     return Countdown(phase, remaining, overtime, run.budget, fraction, text, label)
@@ -634,7 +639,7 @@ def drift_text(drift: dt.timedelta) -> str:
     size = abs(drift)
     if size < _MINUTE:
         return "on time"
-    return f"{_minutes_text(size // _MINUTE)} {'behind' if drift > _ZERO else 'ahead'}"
+    return f"{whole_minutes_text(size // _MINUTE)} {'behind' if drift > _ZERO else 'ahead'}"
 
 
 def next_events_allowed(state: RunState) -> set[str]:
@@ -668,7 +673,8 @@ def _clock_text(seconds: int) -> str:
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
 
 
-def _minutes_text(minutes: int) -> str:
+def whole_minutes_text(minutes: int) -> str:
+    """Whole minutes as people say them ("1 h 5 min"), for the replan's message."""
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
         return f"{hours} h {minutes} min"
