@@ -9,14 +9,10 @@ moved by hand; the time left is read off the screen after each move, never waite
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -26,6 +22,7 @@ from sessiontui import session_file
 from sessiontui.core.model import Event
 from sessiontui.store.settings import UserConfig
 from sessiontui.tui.dialogs.broadcast import BroadcastScreen, parse_duration
+from sessiontui.tui.keymap import declaring_classes
 from sessiontui.tui.screens.run import RunScreen
 from sessiontui.tui.widgets.room_line import time_left
 
@@ -334,18 +331,10 @@ def test_time_left_is_a_clock_rounded_up() -> None:
 
 def test_every_binding_id_is_one_key_of_one_class() -> None:
     """A keymap entry moves exactly one binding: no two classes or actions share an id."""
-    import sessiontui.tui as package
-
     owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    prefix = f"{package.__name__}."
-    for name in sorted(info.name for info in pkgutil.walk_packages(package.__path__, prefix)):
-        module = importlib.import_module(name)
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ != module.__name__ or "BINDINGS" not in vars(cls):
-                continue
-            for binding in Binding.make_bindings(vars(cls)["BINDINGS"]):
-                if binding.id is not None:
-                    owners[binding.id].add((cls.__qualname__, binding.action))
+    for cls, binding in declaring_classes():
+        if binding.id is not None:
+            owners[binding.id].add((cls.__qualname__, binding.action))
     shared = {binding_id: found for binding_id, found in owners.items() if len(found) > 1}
     assert shared == {}
     for binding_id in ("run.broadcast", "run.clear_broadcast", "run.pin_reminder",

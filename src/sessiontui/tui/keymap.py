@@ -12,7 +12,7 @@ import importlib
 import inspect
 import pkgutil
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Final
 
@@ -36,15 +36,14 @@ _KEYBOARD_SYMBOLS_END: Final = 0x2100
 """Symbols named by their Unicode name are keys below this: Latin scripts, punctuation, currency."""
 
 
-@cache
-def declared_bindings() -> Mapping[str, Binding]:
-    """Every binding with an id that the app, its screens, dialogs and widgets declare, by id.
+def declaring_classes() -> Iterator[tuple[type, Binding]]:
+    """Each class of `sessiontui.tui` with its own `BINDINGS`, with each binding it declares.
 
-    Imports each module of `sessiontui.tui` (once): a screen not yet opened still has its keys.
+    Imports every module of the package: a screen not yet opened still has its keys. The
+    keymap's ids and the test that no id is shared both read this one walk.
     """
     import sessiontui.tui as package
 
-    found: dict[str, Binding] = {}
     prefix = f"{package.__name__}."
     for name in sorted(info.name for info in pkgutil.walk_packages(package.__path__, prefix)):
         module = importlib.import_module(name)
@@ -52,8 +51,19 @@ def declared_bindings() -> Mapping[str, Binding]:
             if cls.__module__ != module.__name__ or "BINDINGS" not in vars(cls):
                 continue
             for binding in Binding.make_bindings(vars(cls)["BINDINGS"]):
-                if binding.id is not None:
-                    found.setdefault(binding.id, binding)
+                yield cls, binding
+
+
+@cache
+def declared_bindings() -> Mapping[str, Binding]:
+    """Every binding with an id that the app, its screens, dialogs and widgets declare, by id.
+
+    Imports each module of `sessiontui.tui` (once): a screen not yet opened still has its keys.
+    """
+    found: dict[str, Binding] = {}
+    for _, binding in declaring_classes():
+        if binding.id is not None:
+            found.setdefault(binding.id, binding)
     return dict(sorted(found.items()))
 
 
